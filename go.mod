@@ -1,0 +1,3 @@
+module github.com/sockspec/socket
+
+go 1.26
