@@ -1,0 +1,676 @@
+//go:build unix
+
+package socket
+
+import (
+	"bytes"
+	"encoding/binary"
+	"runtime"
+	"syscall"
+	"time"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// newSocketFD wraps an fd the package owns (already O_NONBLOCK).
+func newSocketFD(sysfd int, family AddressFamily, typ SocketKind, proto int, timeout time.Duration) *Socket {
+	s := &Socket{fd: newNetFD(sysfd), family: family, typ: typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC), proto: proto}
+	s.timeout.Store(int64(timeout))
+	s.cleanup = runtime.AddCleanup(s, (*netFD).closeUnreachable, s.fd)
+	return s
+}
+
+// closeUnreachable closes the fd of a Socket that was garbage collected
+// without Close (Python closes it too).
+func (fd *netFD) closeUnreachable() {
+	if fd.markClosed() {
+		unix.Close(fd.sysfd)
+	}
+}
+
+// NewSocket creates a socket (Python's socket(family, type, proto)). The
+// socket is non-inheritable and gets the module default timeout;
+// SOCK_NONBLOCK in typ makes it non-blocking (timeout 0). Type() reports
+// typ without SOCK_NONBLOCK/SOCK_CLOEXEC.
+func NewSocket(family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	fd, err := retryEINTR(func() (int, error) {
+		return unix.Socket(int(family), int(typ|SOCK_CLOEXEC|SOCK_NONBLOCK), proto)
+	})
+	if err != nil {
+		return nil, wrapErrno("socket", err)
+	}
+	timeout := GetDefaultTimeout()
+	if typ&SOCK_NONBLOCK != 0 {
+		timeout = 0
+	}
+	return newSocketFD(fd, family, typ, proto, timeout), nil
+}
+
+func retryEINTR(f func() (int, error)) (int, error) {
+	for i := 0; ; i++ {
+		n, err := f()
+		if err != syscall.EINTR || i > 1000 {
+			return n, err
+		}
+	}
+}
+
+// SocketFromFD is Python's socket(fileno=fd): a Socket owning fd itself (no
+// dup), with family, type and protocol read from the fd (SO_DOMAIN,
+// SO_TYPE, SO_PROTOCOL) and the module default timeout. The fd is switched
+// to O_NONBLOCK (the package's invariant). A negative fd is a *ValueError.
+func SocketFromFD(fd int) (*Socket, error) {
+	return socketFromFD(fd, -1, -1, -1)
+}
+
+// SocketFromFDAs is SocketFromFD with explicit family, type and protocol
+// overriding the auto-detection (pass -1 to detect one of them).
+func SocketFromFDAs(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	return socketFromFD(fd, family, typ, proto)
+}
+
+func socketFromFD(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	if fd < 0 {
+		return nil, &ValueError{Msg: "negative file descriptor"}
+	}
+	if family < 0 {
+		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_DOMAIN)
+		if err != nil {
+			return nil, wrapErrno("socket", err)
+		}
+		family = AddressFamily(v)
+	}
+	if typ < 0 {
+		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_TYPE)
+		if err != nil {
+			return nil, wrapErrno("socket", err)
+		}
+		typ = SocketKind(v)
+	}
+	if proto < 0 {
+		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_PROTOCOL)
+		if err != nil {
+			return nil, wrapErrno("socket", err)
+		}
+		proto = v
+	}
+	if err := unix.SetNonblock(fd, true); err != nil {
+		return nil, wrapErrno("socket", err)
+	}
+	return newSocketFD(fd, family, typ, proto, GetDefaultTimeout()), nil
+}
+
+// FromFd is Python's socket.fromfd: a Socket on a duplicate of fd (the
+// caller keeps fd), with the given family, type and protocol.
+func FromFd(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	if fd < 0 {
+		return nil, &ValueError{Msg: "negative file descriptor"}
+	}
+	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return nil, wrapErrno("fromfd", err)
+	}
+	if err := unix.SetNonblock(nfd, true); err != nil {
+		unix.Close(nfd)
+		return nil, wrapErrno("fromfd", err)
+	}
+	return newSocketFD(nfd, family, typ, proto, GetDefaultTimeout()), nil
+}
+
+// SocketPair is Python's socketpair: two connected sockets. family 0 means
+// AF_UNIX (Python's default) and typ 0 means SOCK_STREAM.
+func SocketPair(family AddressFamily, typ SocketKind, proto int) (*Socket, *Socket, error) {
+	if family == 0 {
+		family = AF_UNIX
+	}
+	if typ == 0 {
+		typ = SOCK_STREAM
+	}
+	fds, err := unix.Socketpair(int(family), int(typ|SOCK_CLOEXEC|SOCK_NONBLOCK), proto)
+	if err != nil {
+		return nil, nil, wrapErrno("socketpair", err)
+	}
+	timeout := GetDefaultTimeout()
+	if typ&SOCK_NONBLOCK != 0 {
+		timeout = 0
+	}
+	return newSocketFD(fds[0], family, typ, proto, timeout), newSocketFD(fds[1], family, typ, proto, timeout), nil
+}
+
+// Close is Python's socket.close(fd): close a file descriptor.
+func Close(fd int) error {
+	if err := unix.Close(fd); err != nil {
+		return wrapErrno("close", err)
+	}
+	return nil
+}
+
+// ---- internal helpers (see fd_unix.go) ----
+
+// readOp / writeOp return the per-socket op for one operation.
+func (s *Socket) readOp(kind opKind) *ioOp  { return s.fd.acquireOp(dirRead, kind) }
+func (s *Socket) writeOp(kind opKind) *ioOp { return s.fd.acquireOp(dirWrite, kind) }
+func (s *Socket) doneOp(o *ioOp)            { s.fd.releaseOp(o) }
+
+// do runs o under the socket's timeout mode, converting the outcome into
+// the package's errors (op is the Python method name).
+func (s *Socket) do(o *ioOp, op string) error {
+	return s.doDeadline(o, op, time.Time{})
+}
+
+func (s *Socket) doDeadline(o *ioOp, op string, deadline time.Time) error {
+	if !s.fd.incref() {
+		return errClosed(op)
+	}
+	errno, err := s.fd.runOp(o, s.timeoutValue(), deadline)
+	s.fd.decref()
+	return s.opError(op, errno, err)
+}
+
+func (s *Socket) opError(op string, errno syscall.Errno, err error) error {
+	if err != nil {
+		if err == errClosedSentinel && s.fd.isClosed() {
+			return errClosed(op)
+		}
+		if err == ErrTimeout {
+			return ErrTimeout
+		}
+		return wrapErrno(op, err)
+	}
+	if errno != 0 {
+		if errno == syscall.EBADF && s.fd.isClosed() {
+			return errClosed(op)
+		}
+		return &OSError{Op: op, Errno: errno}
+	}
+	return nil
+}
+
+// withFD runs f with the fd number held valid.
+func (s *Socket) withFD(op string, f func(fd int) error) error {
+	if !s.fd.incref() {
+		return errClosed(op)
+	}
+	defer s.fd.decref()
+	return wrapErrno(op, f(s.fd.sysfd))
+}
+
+// decodeAddr decodes a sockaddr returned by the kernel.
+func (s *Socket) decodeAddr(b []byte) (Address, error) { return decodeSockaddr(b) }
+
+// encodeAddr encodes a for this socket's family into b.
+func (s *Socket) encodeAddr(op string, a Address, b []byte) (int, error) {
+	return encodeSockaddr(s.family, op, a, b)
+}
+
+// srcAddr decodes the source address of a recvfrom/accept op, reusing the
+// previous result when the bytes are the same (no allocation for a peer
+// that keeps talking).
+func (s *Socket) srcAddr(o *ioOp) (Address, error) {
+	n := min(int(o.salen), len(o.sa))
+	b := o.sa[:n]
+	if !o.owned {
+		return decodeSockaddr(b)
+	}
+	d := &s.fd.dirs[o.dir]
+	if d.lastAddr != nil && int(d.lastLen) == n && bytes.Equal(d.lastSA[:n], b) {
+		return d.lastAddr, nil
+	}
+	a, err := decodeSockaddr(b)
+	if err == nil && a != nil {
+		copy(d.lastSA[:], b)
+		d.lastLen = uint32(n)
+		d.lastAddr = a
+	}
+	return a, err
+}
+
+// ---- methods ----
+
+// Fileno returns the socket's file descriptor, or -1 once closed or
+// detached.
+func (s *Socket) Fileno() int {
+	if s.fd.isClosed() {
+		return -1
+	}
+	return s.fd.sysfd
+}
+
+// Close closes the socket (Python's close). Operations blocked in other
+// goroutines return EBADF (net.ErrClosed) at once; the fd is closed when
+// they have left, before Close returns. Closing a closed socket does
+// nothing. ECONNRESET from close(2) is ignored, as in CPython.
+func (s *Socket) Close() error {
+	if !s.fd.markClosed() {
+		return nil
+	}
+	s.cleanup.Stop()
+	if err := unix.Close(s.fd.sysfd); err != nil && err != syscall.ECONNRESET {
+		return wrapErrno("close", err)
+	}
+	return nil
+}
+
+// Detach puts the socket in the closed state without closing the fd and
+// returns the fd (-1 if already closed). The fd stays O_NONBLOCK.
+// Operations blocked in other goroutines return EBADF first.
+func (s *Socket) Detach() int {
+	if !s.fd.markClosed() {
+		return -1
+	}
+	s.cleanup.Stop()
+	return s.fd.sysfd
+}
+
+// Dup duplicates the socket (non-inheritable; same timeout).
+func (s *Socket) Dup() (*Socket, error) {
+	var nfd int
+	err := s.withFD("dup", func(fd int) error {
+		var err error
+		nfd, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return newSocketFD(nfd, s.family, s.typ, s.proto, s.timeoutValue()), nil
+}
+
+// GetInheritable reports whether the fd is inherited by child processes.
+func (s *Socket) GetInheritable() (bool, error) {
+	var v int
+	err := s.withFD("get_inheritable", func(fd int) error {
+		var err error
+		v, err = unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		return err
+	})
+	return err == nil && v&unix.FD_CLOEXEC == 0, err
+}
+
+// SetInheritable sets whether the fd is inherited by child processes.
+func (s *Socket) SetInheritable(inheritable bool) error {
+	return s.withFD("set_inheritable", func(fd int) error {
+		v, err := unix.FcntlInt(uintptr(fd), unix.F_GETFD, 0)
+		if err != nil {
+			return err
+		}
+		if inheritable {
+			v &^= unix.FD_CLOEXEC
+		} else {
+			v |= unix.FD_CLOEXEC
+		}
+		_, err = unix.FcntlInt(uintptr(fd), unix.F_SETFD, v)
+		return err
+	})
+}
+
+// Bind binds the socket to addr.
+func (s *Socket) Bind(addr Address) error {
+	var b [sizeofSockaddrStorage]byte
+	n, err := encodeSockaddr(s.family, "bind", addr, b[:])
+	if err != nil {
+		return err
+	}
+	return s.withFD("bind", func(fd int) error {
+		_, _, e := unix.Syscall(unix.SYS_BIND, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(n))
+		return errOrNil(e)
+	})
+}
+
+func errOrNil(e syscall.Errno) error {
+	if e != 0 {
+		return e
+	}
+	return nil
+}
+
+// ListenBacklog is Python's listen(backlog); a negative backlog is 0.
+func (s *Socket) ListenBacklog(backlog int) error {
+	backlog = max(backlog, 0)
+	return s.withFD("listen", func(fd int) error { return unix.Listen(fd, backlog) })
+}
+
+// Shutdown shuts down one or both halves of the connection (SHUT_RD,
+// SHUT_WR, SHUT_RDWR).
+func (s *Socket) Shutdown(how int) error {
+	return s.withFD("shutdown", func(fd int) error { return unix.Shutdown(fd, how) })
+}
+
+// GetSockName returns the socket's own address.
+func (s *Socket) GetSockName() (Address, error) { return s.nameOf("getsockname", unix.SYS_GETSOCKNAME) }
+
+// GetPeerName returns the address of the connected peer.
+func (s *Socket) GetPeerName() (Address, error) { return s.nameOf("getpeername", unix.SYS_GETPEERNAME) }
+
+func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
+	var b [sizeofSockaddrStorage]byte
+	n := uint32(len(b))
+	err := s.withFD(op, func(fd int) error {
+		_, _, e := unix.RawSyscall(trap, uintptr(fd), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&n)))
+		return errOrNil(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return decodeSockaddr(b[:min(int(n), len(b))])
+}
+
+// GetSockOpt returns an integer socket option (Python's getsockopt(level,
+// optname)).
+func (s *Socket) GetSockOpt(level, opt int) (int, error) {
+	var v int
+	err := s.withFD("getsockopt", func(fd int) error {
+		var err error
+		v, err = unix.GetsockoptInt(fd, level, opt)
+		return err
+	})
+	return v, err
+}
+
+// GetSockOptBytes is Python's getsockopt(level, optname, buflen): the raw
+// option value, at most buflen bytes. buflen outside 0..1024 is an *OSError
+// "getsockopt buflen out of range", as in CPython; buflen 0 is the integer
+// form (Python returns an int), here as sizeofInt native-order bytes.
+func (s *Socket) GetSockOptBytes(level, opt, buflen int) ([]byte, error) {
+	if buflen < 0 || buflen > 1024 {
+		return nil, &OSError{Op: "getsockopt", Msg: "getsockopt buflen out of range"}
+	}
+	if buflen == 0 {
+		v, err := s.GetSockOpt(level, opt)
+		if err != nil {
+			return nil, err
+		}
+		b := make([]byte, sizeofInt)
+		binary.NativeEndian.PutUint32(b, uint32(int32(v)))
+		return b, nil
+	}
+	b := make([]byte, buflen)
+	n := uint32(buflen)
+	err := s.withFD("getsockopt", func(fd int) error {
+		_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&n)), 0)
+		return errOrNil(e)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return b[:min(int(n), buflen)], nil
+}
+
+// SetSockOpt sets an integer socket option (Python's setsockopt(level,
+// optname, int)).
+func (s *Socket) SetSockOpt(level, opt, value int) error {
+	return s.withFD("setsockopt", func(fd int) error { return unix.SetsockoptInt(fd, level, opt, value) })
+}
+
+// SetSockOptBytes sets a socket option from raw bytes (Python's
+// setsockopt(level, optname, buffer)).
+func (s *Socket) SetSockOptBytes(level, opt int, value []byte) error {
+	return s.withFD("setsockopt", func(fd int) error {
+		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), uintptr(unsafe.Pointer(unsafe.SliceData(value))), uintptr(len(value)), 0)
+		return errOrNil(e)
+	})
+}
+
+// SetSockOptNone is Python's setsockopt(level, optname, None, optlen):
+// setsockopt(2) with optval NULL.
+func (s *Socket) SetSockOptNone(level, opt int, optlen int) error {
+	return s.withFD("setsockopt", func(fd int) error {
+		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), 0, uintptr(optlen), 0)
+		return errOrNil(e)
+	})
+}
+
+// ---- data transfer ----
+
+// Recv receives up to bufsize bytes (Python's recv(bufsize, flags)). A
+// negative bufsize is a *ValueError.
+func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
+	if bufsize < 0 {
+		return nil, &ValueError{Msg: "negative buffersize in recv"}
+	}
+	b := make([]byte, bufsize)
+	n, err := s.recv(b, flags, "recv")
+	if err != nil {
+		return nil, err
+	}
+	return b[:n], nil
+}
+
+// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
+// nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
+// a *ValueError.
+func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
+	if nbytes < 0 {
+		return 0, &ValueError{Msg: "negative buffersize in recv_into"}
+	}
+	if nbytes > len(buf) {
+		return 0, &ValueError{Msg: "buffer too small for requested bytes"}
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return s.recv(buf[:nbytes], flags, "recv_into")
+}
+
+func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
+	o := s.fd.acquireOp(dirRead, opRecv)
+	o.p = p
+	o.flags = int(flags)
+	err := s.do(o, op)
+	n := o.n
+	s.fd.releaseOp(o)
+	return n, err
+}
+
+// RecvFrom receives up to bufsize bytes and the sender's address (Python's
+// recvfrom). The address is nil when the kernel reports none (Python's
+// None, e.g. on a connected stream socket).
+func (s *Socket) RecvFrom(bufsize int, flags MsgFlag) ([]byte, Address, error) {
+	if bufsize < 0 {
+		return nil, nil, &ValueError{Msg: "negative buffersize in recvfrom"}
+	}
+	b := make([]byte, bufsize)
+	n, a, err := s.recvFrom(b, flags, "recvfrom")
+	if err != nil {
+		return nil, nil, err
+	}
+	return b[:n], a, nil
+}
+
+// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
+// means len(buf).
+func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
+	if nbytes < 0 {
+		return 0, nil, &ValueError{Msg: "negative buffersize in recvfrom_into"}
+	}
+	if nbytes > len(buf) {
+		return 0, nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return s.recvFrom(buf[:nbytes], flags, "recvfrom_into")
+}
+
+func (s *Socket) recvFrom(p []byte, flags MsgFlag, op string) (int, Address, error) {
+	o := s.fd.acquireOp(dirRead, opRecvFrom)
+	o.p = p
+	o.flags = int(flags)
+	err := s.do(o, op)
+	var a Address
+	if err == nil {
+		a, err = s.srcAddr(o)
+	}
+	n := o.n
+	s.fd.releaseOp(o)
+	if err != nil {
+		return 0, nil, err
+	}
+	return n, a, nil
+}
+
+// Send sends data (Python's send) and returns the number of bytes sent.
+func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
+	o := s.fd.acquireOp(dirWrite, opSend)
+	o.p = data
+	o.flags = int(flags)
+	err := s.do(o, "send")
+	n := o.n
+	s.fd.releaseOp(o)
+	return n, err
+}
+
+// SendAll sends all of data (Python's sendall). In timeout mode the timeout
+// is the maximum total duration.
+func (s *Socket) SendAll(data []byte, flags MsgFlag) error {
+	var deadline time.Time
+	if t := s.timeoutValue(); t > 0 {
+		deadline = time.Now().Add(t)
+	}
+	o := s.fd.acquireOp(dirWrite, opSend)
+	defer s.fd.releaseOp(o)
+	for i := 0; len(data) > 0 || i == 0; i++ {
+		if s.fd.isClosed() {
+			return errClosed("sendall")
+		}
+		o.p = data
+		o.flags = int(flags)
+		o.n = 0
+		if err := s.doDeadline(o, "sendall", deadline); err != nil {
+			return err
+		}
+		data = data[o.n:]
+	}
+	return nil
+}
+
+// SendTo sends data to addr (Python's sendto(bytes, address)).
+func (s *Socket) SendTo(data []byte, addr Address) (int, error) {
+	return s.SendToFlags(data, 0, addr)
+}
+
+// SendToFlags is Python's sendto(bytes, flags, address).
+func (s *Socket) SendToFlags(data []byte, flags MsgFlag, addr Address) (int, error) {
+	o := s.fd.acquireOp(dirWrite, opSendTo)
+	n, err := encodeSockaddr(s.family, "sendto", addr, o.sa[:])
+	if err != nil {
+		s.fd.releaseOp(o)
+		return 0, err
+	}
+	o.salen = uint32(n)
+	o.p = data
+	o.flags = int(flags)
+	err = s.do(o, "sendto")
+	n = o.n
+	s.fd.releaseOp(o)
+	return n, err
+}
+
+// Accept accepts a connection, returning the new socket and the peer's
+// address. The new socket is non-inheritable, has the listener's family,
+// type and protocol and the module default timeout (see the reference's
+// "Timeouts and the accept method").
+func (s *Socket) Accept() (*Socket, Address, error) {
+	o := s.fd.acquireOp(dirRead, opAccept)
+	err := s.do(o, "accept")
+	if err != nil {
+		s.fd.releaseOp(o)
+		return nil, nil, err
+	}
+	nfd := o.n
+	a, err := decodeSockaddr(o.sa[:min(int(o.salen), len(o.sa))])
+	s.fd.releaseOp(o)
+	if err != nil {
+		unix.Close(nfd)
+		return nil, nil, err
+	}
+	return newSocketFD(nfd, s.family, s.typ, s.proto, GetDefaultTimeout()), a, nil
+}
+
+// Connect connects to addr (Python's connect). In blocking and timeout
+// modes it waits for the connection to complete (ErrTimeout in timeout
+// mode); in non-blocking mode an in-progress connection is an *OSError
+// EINPROGRESS.
+func (s *Socket) Connect(addr Address) error {
+	errno, err := s.connect("connect", addr)
+	if err != nil {
+		return err
+	}
+	if errno != 0 {
+		return s.opError("connect", errno, nil)
+	}
+	return nil
+}
+
+// ConnectEx is Python's connect_ex: the errno of the connection (0 on
+// success; EAGAIN/EWOULDBLOCK when the timeout expires, as CPython).
+// Address errors are returned as err.
+func (s *Socket) ConnectEx(addr Address) (int, error) {
+	errno, err := s.connect("connect_ex", addr)
+	if err == ErrTimeout {
+		return int(syscall.EWOULDBLOCK), nil
+	}
+	if err != nil {
+		var oe *OSError
+		if asOSError(err, &oe) && oe.Errno != 0 {
+			return int(oe.Errno), nil
+		}
+		return 0, err
+	}
+	return int(errno), nil
+}
+
+func asOSError(err error, target **OSError) bool {
+	e, ok := err.(*OSError)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+// connect runs connect(2) with CPython's internal_connect logic.
+func (s *Socket) connect(op string, addr Address) (syscall.Errno, error) {
+	o := s.fd.acquireOp(dirWrite, opConnect)
+	defer s.fd.releaseOp(o)
+	n, err := encodeSockaddr(s.family, op, addr, o.sa[:])
+	if err != nil {
+		return 0, err
+	}
+	if !s.fd.incref() {
+		return syscall.EBADF, errClosed(op)
+	}
+	defer s.fd.decref()
+	timeout := s.timeoutValue()
+	var deadline time.Time
+	if timeout > 0 {
+		deadline = time.Now().Add(timeout)
+	}
+	var e syscall.Errno
+	for i := 0; ; i++ {
+		_, _, e = unix.Syscall(unix.SYS_CONNECT, uintptr(s.fd.sysfd), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(n))
+		if e == syscall.EAGAIN && timeout < 0 && s.family == AF_UNIX {
+			// A full AF_UNIX backlog: a blocking connect waits for room.
+			if s.fd.isClosed() {
+				return 0, errClosed(op)
+			}
+			time.Sleep(time.Duration(min(i+1, 10)) * time.Millisecond)
+			continue
+		}
+		break
+	}
+	switch {
+	case e == 0:
+		return 0, nil
+	case e == syscall.EINTR && timeout == 0:
+		// The connection proceeds asynchronously (PEP 475: no EINTR).
+		return syscall.EINPROGRESS, nil
+	case (e == syscall.EINPROGRESS || e == syscall.EINTR) && timeout != 0:
+		errno, err := s.fd.runOp(o, timeout, deadline)
+		if err != nil {
+			return 0, s.opError(op, 0, err)
+		}
+		return errno, nil
+	}
+	return e, nil
+}
