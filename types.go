@@ -1,5 +1,7 @@
 package socket
 
+import "strconv"
+
 // AddressFamily is an address family (Python's socket.AddressFamily
 // IntEnum): the AF_* constants. Its String method prints the constant's
 // name, as Python's enum does ("AF_INET").
@@ -52,4 +54,42 @@ func LookupConstant(name string) (int64, bool) {
 		return constantTable[lo].Value, true
 	}
 	return 0, false
+}
+
+// flagName is one named bit of a flag type, for String.
+type flagName struct {
+	v    int64
+	name string
+}
+
+// formatFlags prints v as Python's IntFlag does: the names of the set bits
+// in ascending order joined by '|', any unnamed remainder in hex, and
+// "Type(0)" for zero.
+func formatFlags(v int64, names []flagName, typ string) string {
+	if v == 0 {
+		return typ + "(0)"
+	}
+	var b []byte
+	rest := v
+	for _, n := range names {
+		if rest&n.v == n.v {
+			if len(b) > 0 {
+				b = append(b, '|')
+			}
+			b = append(b, n.name...)
+			rest &^= n.v
+		}
+	}
+	if rest != 0 {
+		if len(b) > 0 {
+			b = append(b, '|')
+		}
+		if rest < 0 {
+			b = append(b, '-')
+			rest = -rest
+		}
+		b = append(b, "0x"...)
+		b = strconv.AppendInt(b, rest, 16)
+	}
+	return string(b)
 }
