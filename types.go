@@ -93,3 +93,19 @@ func formatFlags(v int64, names []flagName, typ string) string {
 	}
 	return string(b)
 }
+
+// layoutInfo describes one C struct layout of this build (from the scrape).
+type layoutInfo struct {
+	name   string // Go stem, e.g. "SockaddrInet4"
+	cType  string // e.g. "struct sockaddr_in"
+	size   int
+	align  int
+	fields []layoutField
+}
+
+// layoutField is one member of a layoutInfo.
+type layoutField struct {
+	name   string // C member name
+	offset int
+	size   int
+}

@@ -9,6 +9,7 @@ import (
 	"debug/pe"
 	"encoding/binary"
 	"fmt"
+	"github.com/sockspec/socket/generator/spec"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -82,7 +83,7 @@ func (e *ccError) Error() string {
 }
 
 // prelude is the source text of a header set.
-func prelude(hs *HeaderSet) string {
+func prelude(hs *spec.HeaderSet) string {
 	var b strings.Builder
 	for _, d := range hs.Defines {
 		name, val, _ := strings.Cut(d, "=")
@@ -98,7 +99,7 @@ func prelude(hs *HeaderSet) string {
 var defineRE = regexp.MustCompile(`^#define ([A-Za-z_][A-Za-z0-9_]*)(\(?)`)
 
 // Macros lists the object-like macros a header set defines.
-func (tc *Toolchain) Macros(hs *HeaderSet) (map[string]bool, error) {
+func (tc *Toolchain) Macros(hs *spec.HeaderSet) (map[string]bool, error) {
 	src := prelude(hs)
 	args := append(append([]string{}, tc.CFlags...), "-E", "-dM", "-x", "c", "-")
 	out, err := tc.run([]byte(src), args...)
@@ -145,7 +146,7 @@ var diagLineRE = regexp.MustCompile(`probe\.c:(\d+):`)
 // Probe evaluates items in one header set. Items that do not compile (not
 // defined, not an integer constant expression) are returned in failed with
 // the compiler's first message about them; the rest are in ok.
-func (tc *Toolchain) Probe(hs *HeaderSet, items []ProbeItem) (ok map[string]ProbeResult, failed map[string]string, err error) {
+func (tc *Toolchain) Probe(hs *spec.HeaderSet, items []ProbeItem) (ok map[string]ProbeResult, failed map[string]string, err error) {
 	failed = map[string]string{}
 	live := append([]ProbeItem(nil), items...)
 	for round := 0; round < 20; round++ {

@@ -2,9 +2,9 @@ package main
 
 import (
 	"fmt"
+	"github.com/sockspec/socket/generator/spec"
 	"io"
 	"sort"
-	"strings"
 
 	"github.com/sockspec/socket/generator/specdata"
 )
@@ -12,17 +12,18 @@ import (
 // ConstVal is one constant of a target, ready to emit.
 type ConstVal struct {
 	Name   string
-	Group  *Group
+	Group  *spec.Group
 	Int    ProbeResult
 	Str    *string
 	Source string // specdata.Source ID
 	Note   string
 	Header string
+	Expr   string // C expression when it is not the name
 }
 
 // LayoutVal is a probed layout.
 type LayoutVal struct {
-	Layout *Layout
+	Layout *spec.Layout
 	Size   int64
 	Align  int64
 	Fields []FieldVal
@@ -30,14 +31,14 @@ type LayoutVal struct {
 
 // FieldVal is a probed field.
 type FieldVal struct {
-	Field  *LayoutField
+	Field  *spec.LayoutField
 	Offset int64
 	Size   int64
 }
 
 // ExprVal is a probed expression.
 type ExprVal struct {
-	Expr  *Expr
+	Expr  *spec.Expr
 	Value ProbeResult
 }
 
@@ -50,52 +51,23 @@ type TargetData struct {
 	Exprs        []*ExprVal
 	Skipped      map[string]string // prefix-matched macros that are not integer constants
 	Diffs        []string          // header value != x/sys value (reported, headers win)
+	headerSets   map[string]*spec.HeaderSet
 }
 
 func (td *TargetData) Target() string { return td.GOOS + "/" + td.GOARCH }
 
-// groupFor picks the group a candidate name belongs to on an OS: an explicit
-// listing wins, else the longest matching prefix. Excluded names give nil.
-func groupFor(spec *Spec, osName, name string) *Group {
-	var best *Group
-	bestLen := -1
-	for _, g := range spec.Groups {
-		gos := g.OS[osName]
-		if gos == nil {
-			continue
-		}
-		if _, ok := gos.names[name]; ok {
-			return g
-		}
-		for _, p := range append(append([]string{}, g.Prefixes...), gos.Prefixes...) {
-			if strings.HasPrefix(name, p) && len(p) > bestLen {
-				best, bestLen = g, len(p)
-			}
-		}
-	}
-	if best != nil {
-		if _, ex := best.Exclude[name]; ex {
-			return nil
-		}
-		if _, ex := best.OS[osName].Exclude[name]; ex {
-			return nil
-		}
-	}
-	return best
-}
-
 // Scrape builds a target's data from its headers (tc) and second sources.
-func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, error) {
+func Scrape(sp *spec.Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, error) {
 	osName := tc.GOOS
-	td := &TargetData{GOOS: tc.GOOS, GOARCH: tc.GOARCH, Skipped: map[string]string{}}
+	sets := sp.HeaderSets[osName]
+	td := &TargetData{GOOS: tc.GOOS, GOARCH: tc.GOARCH, Skipped: map[string]string{}, headerSets: sets}
 	var errs []error
-	sets := spec.HeaderSets[osName]
 
 	// 1. Candidates per header set.
 	type cand struct {
 		name, expr string
-		group      *Group
-		explicit   *NameRef
+		group      *spec.Group
+		explicit   *spec.NameRef
 	}
 	perSet := map[string][]cand{}
 	claimed := map[string]bool{}
@@ -108,7 +80,7 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 		macroCache[set] = m
 		return m, err
 	}
-	for _, g := range spec.Groups {
+	for _, g := range sp.Groups {
 		gos := g.OS[osName]
 		if gos == nil || len(gos.HeaderSets) == 0 {
 			continue
@@ -124,7 +96,7 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 			claimed[nr.Name] = true
 		}
 	}
-	for _, g := range spec.Groups {
+	for _, g := range sp.Groups {
 		gos := g.OS[osName]
 		if gos == nil {
 			continue
@@ -140,7 +112,7 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 			}
 			sort.Strings(names)
 			for _, n := range names {
-				if claimed[n] || groupFor(spec, osName, n) != g {
+				if claimed[n] || sp.GroupFor(osName, n) != g {
 					continue
 				}
 				claimed[n] = true
@@ -167,22 +139,26 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 		}
 		for _, c := range cands {
 			if v, have := ok[c.name]; have {
-				td.Consts = append(td.Consts, &ConstVal{Name: c.name, Group: c.group, Int: v, Source: "headers", Header: set})
+				cv := &ConstVal{Name: c.name, Group: c.group, Int: v, Source: "headers", Header: set}
+				if c.expr != c.name {
+					cv.Expr = c.expr
+				}
+				td.Consts = append(td.Consts, cv)
 				continue
 			}
 			if c.explicit != nil {
-				errs = append(errs, &specError{c.group.File, c.explicit.Line, fmt.Sprintf("group %s: %s: no header of set %q defines %s as an integer constant for %s (%s)", c.group.Name, c.name, set, c.expr, td.Target(), failed[c.name])})
+				errs = append(errs, &spec.Error{File: c.group.File, Line: c.explicit.Line, Msg: fmt.Sprintf("group %s: %s: no header of set %q defines %s as an integer constant for %s (%s)", c.group.Name, c.name, set, c.expr, td.Target(), failed[c.name])})
 				continue
 			}
 			td.Skipped[c.name] = failed[c.name]
 		}
 	}
 	if len(errs) > 0 {
-		return nil, joinErrs(errs)
+		return nil, spec.JoinErrors(errs)
 	}
 
 	// 3. Layouts and expressions.
-	if err := scrapeLayouts(spec, tc, td); err != nil {
+	if err := scrapeLayouts(sp, tc, td); err != nil {
 		return nil, err
 	}
 
@@ -191,7 +167,7 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 	for _, c := range td.Consts {
 		have[c.Name] = c
 	}
-	if err := addSecondSources(spec, osName, td, have, xs); err != nil {
+	if err := addSecondSources(sp, osName, td, have, xs); err != nil {
 		return nil, err
 	}
 
@@ -217,8 +193,8 @@ func Scrape(spec *Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData, er
 }
 
 // libcVersion asks the headers which C library they belong to.
-func libcVersion(tc *Toolchain, sets map[string]*HeaderSet) string {
-	var any *HeaderSet
+func libcVersion(tc *Toolchain, sets map[string]*spec.HeaderSet) string {
+	var any *spec.HeaderSet
 	names := make([]string, 0, len(sets))
 	for n := range sets {
 		names = append(names, n)
@@ -241,11 +217,11 @@ func libcVersion(tc *Toolchain, sets map[string]*HeaderSet) string {
 	return ""
 }
 
-func scrapeLayouts(spec *Spec, tc *Toolchain, td *TargetData) error {
+func scrapeLayouts(sp *spec.Spec, tc *Toolchain, td *TargetData) error {
 	osName := tc.GOOS
-	sets := spec.HeaderSets[osName]
+	sets := sp.HeaderSets[osName]
 	perSet := map[string][]ProbeItem{}
-	for _, lay := range spec.Layouts {
+	for _, lay := range sp.Layouts {
 		set, ok := lay.OS[osName]
 		if !ok {
 			continue
@@ -253,13 +229,13 @@ func scrapeLayouts(spec *Spec, tc *Toolchain, td *TargetData) error {
 		perSet[set] = append(perSet[set],
 			ProbeItem{Key: lay.Name + ".size", Expr: "sizeof(" + lay.Struct + ")"},
 			ProbeItem{Key: lay.Name + ".align", Expr: "_Alignof(" + lay.Struct + ")"})
-		for _, f := range lay.fieldsFor(osName) {
+		for _, f := range lay.FieldsFor(osName) {
 			perSet[set] = append(perSet[set],
 				ProbeItem{Key: lay.Name + "." + f.C + ".off", Expr: "offsetof(" + lay.Struct + ", " + f.C + ")"},
 				ProbeItem{Key: lay.Name + "." + f.C + ".size", Expr: "sizeof(((" + lay.Struct + " *)0)->" + f.C + ")"})
 		}
 	}
-	for _, e := range spec.Exprs {
+	for _, e := range sp.Exprs {
 		eo, ok := e.OS[osName]
 		if !ok {
 			continue
@@ -286,49 +262,49 @@ func scrapeLayouts(spec *Spec, tc *Toolchain, td *TargetData) error {
 		}
 	}
 	var errs []error
-	for _, lay := range spec.Layouts {
+	for _, lay := range sp.Layouts {
 		if _, ok := lay.OS[osName]; !ok {
 			continue
 		}
 		size, ok1 := vals[lay.Name+".size"]
 		align, ok2 := vals[lay.Name+".align"]
 		if !ok1 || !ok2 {
-			errs = append(errs, &specError{lay.File, lay.Line, fmt.Sprintf("layout %s: %s is not a complete type for %s (%s)", lay.Name, lay.Struct, td.Target(), failedAll[lay.Name+".size"])})
+			errs = append(errs, &spec.Error{File: lay.File, Line: lay.Line, Msg: fmt.Sprintf("layout %s: %s is not a complete type for %s (%s)", lay.Name, lay.Struct, td.Target(), failedAll[lay.Name+".size"])})
 			continue
 		}
 		lv := &LayoutVal{Layout: lay, Size: size.Value, Align: align.Value}
-		for _, f := range lay.fieldsFor(osName) {
+		for _, f := range lay.FieldsFor(osName) {
 			off, ok1 := vals[lay.Name+"."+f.C+".off"]
 			fs, ok2 := vals[lay.Name+"."+f.C+".size"]
 			if !ok1 || !ok2 {
-				errs = append(errs, &specError{lay.File, f.Line, fmt.Sprintf("layout %s: %s has no member %s for %s (%s)", lay.Name, lay.Struct, f.C, td.Target(), failedAll[lay.Name+"."+f.C+".off"])})
+				errs = append(errs, &spec.Error{File: lay.File, Line: f.Line, Msg: fmt.Sprintf("layout %s: %s has no member %s for %s (%s)", lay.Name, lay.Struct, f.C, td.Target(), failedAll[lay.Name+"."+f.C+".off"])})
 				continue
 			}
-			if want := knownKinds[f.Kind]; want != 0 && int64(want) != fs.Value {
-				errs = append(errs, &specError{lay.File, f.Line, fmt.Sprintf("layout %s: %s.%s is %d bytes for %s, kind %s needs %d", lay.Name, lay.Struct, f.C, fs.Value, td.Target(), f.Kind, want)})
+			if want := spec.KnownKinds[f.Kind]; want != 0 && int64(want) != fs.Value {
+				errs = append(errs, &spec.Error{File: lay.File, Line: f.Line, Msg: fmt.Sprintf("layout %s: %s.%s is %d bytes for %s, kind %s needs %d", lay.Name, lay.Struct, f.C, fs.Value, td.Target(), f.Kind, want)})
 				continue
 			}
 			lv.Fields = append(lv.Fields, FieldVal{Field: f, Offset: off.Value, Size: fs.Value})
 		}
 		td.Layouts = append(td.Layouts, lv)
 	}
-	for _, e := range spec.Exprs {
+	for _, e := range sp.Exprs {
 		if _, ok := e.OS[osName]; !ok {
 			continue
 		}
 		v, ok := vals["expr."+e.Name]
 		if !ok {
-			errs = append(errs, &specError{e.File, e.Line, fmt.Sprintf("expression %s does not compile for %s (%s)", e.Name, td.Target(), failedAll["expr."+e.Name])})
+			errs = append(errs, &spec.Error{File: e.File, Line: e.Line, Msg: fmt.Sprintf("expression %s does not compile for %s (%s)", e.Name, td.Target(), failedAll["expr."+e.Name])})
 			continue
 		}
 		td.Exprs = append(td.Exprs, &ExprVal{Expr: e, Value: v})
 	}
-	return joinErrs(errs)
+	return spec.JoinErrors(errs)
 }
 
 // addSecondSources adds, for groups that ask for it, the names x/sys has
 // and the headers lack, and the values the spec states.
-func addSecondSources(spec *Spec, osName string, td *TargetData, have map[string]*ConstVal, xs *XSys) error {
+func addSecondSources(sp *spec.Spec, osName string, td *TargetData, have map[string]*ConstVal, xs *XSys) error {
 	var errs []error
 	usedX, usedSpec := false, false
 	if xs != nil {
@@ -338,14 +314,18 @@ func addSecondSources(spec *Spec, osName string, td *TargetData, have map[string
 		}
 		sort.Strings(names)
 		for _, n := range names {
-			g := groupFor(spec, osName, n)
+			g := sp.GroupFor(osName, n)
 			if g == nil || !g.OS[osName].XSys {
 				continue
 			}
 			v := xs.Consts[n]
 			if c, ok := have[n]; ok {
 				if c.Str == nil && c.Int != v {
-					td.Diffs = append(td.Diffs, fmt.Sprintf("%s: headers %s, %s %s", n, c.Int.Decimal(), xs.Module, v.Decimal()))
+					msg := fmt.Sprintf("%s: headers %s, %s %s", n, c.Int.Decimal(), xs.Module, v.Decimal())
+					if _, known := g.OS[osName].XSysDiffers[n]; !known {
+						errs = append(errs, &spec.Error{File: g.File, Line: g.OS[osName].Line, Msg: fmt.Sprintf("group %s: %s for %s; list it under xsys_differs with the reason if the headers are right", g.Name, msg, td.Target())})
+					}
+					td.Diffs = append(td.Diffs, msg)
 				}
 				continue
 			}
@@ -355,7 +335,7 @@ func addSecondSources(spec *Spec, osName string, td *TargetData, have map[string
 			usedX = true
 		}
 	}
-	for _, g := range spec.Groups {
+	for _, g := range sp.Groups {
 		gos := g.OS[osName]
 		if gos == nil {
 			continue
@@ -364,7 +344,7 @@ func addSecondSources(spec *Spec, osName string, td *TargetData, have map[string
 			if c, ok := have[sv.Name]; ok {
 				same := (sv.String != nil && c.Str != nil && *sv.String == *c.Str) || (sv.Int != nil && c.Str == nil && c.Int.FitsInt64() && c.Int.Value == *sv.Int)
 				if !same {
-					errs = append(errs, &specError{g.File, sv.Line, fmt.Sprintf("group %s: stated value of %s disagrees with %s for %s", g.Name, sv.Name, c.Source, td.Target())})
+					errs = append(errs, &spec.Error{File: g.File, Line: sv.Line, Msg: fmt.Sprintf("group %s: stated value of %s disagrees with %s for %s", g.Name, sv.Name, c.Source, td.Target())})
 				}
 				continue
 			}
@@ -387,7 +367,7 @@ func addSecondSources(spec *Spec, osName string, td *TargetData, have map[string
 		td.Sources = append(td.Sources, specdata.Source{ID: "spec", Kind: "spec",
 			Description: "values stated in spec/constants.yaml, each with the document it comes from (see note)"})
 	}
-	return joinErrs(errs)
+	return spec.JoinErrors(errs)
 }
 
 func sortConsts(td *TargetData) {
@@ -396,9 +376,15 @@ func sortConsts(td *TargetData) {
 
 // Record converts target data to the committed machine-readable form.
 func (td *TargetData) Record() *specdata.Target {
-	t := &specdata.Target{Schema: specdata.SchemaVersion, Target: td.Target(), GOOS: td.GOOS, GOARCH: td.GOARCH, Sources: td.Sources}
+	t := &specdata.Target{Schema: specdata.SchemaVersion, Target: td.Target(), GOOS: td.GOOS, GOARCH: td.GOARCH, Sources: td.Sources, HeaderSets: map[string]specdata.HeaderSet{}}
+	used := func(set string) {
+		if hs := td.headerSets[set]; hs != nil && set != "" {
+			t.HeaderSets[set] = specdata.HeaderSet{Defines: hs.Defines, Includes: hs.Includes}
+		}
+	}
 	for _, c := range td.Consts {
-		sc := specdata.Constant{Name: c.Name, Group: c.Group.Name, GoType: c.Group.GoType, Source: c.Source, Note: c.Note, Header: c.Header}
+		used(c.Header)
+		sc := specdata.Constant{Name: c.Name, Group: c.Group.Name, GoType: c.Group.GoType, Source: c.Source, Note: c.Note, Header: c.Header, Expr: c.Expr}
 		if c.Str != nil {
 			sc.Kind, sc.Value = "string", *c.Str
 		} else {
@@ -407,7 +393,9 @@ func (td *TargetData) Record() *specdata.Target {
 		t.Constants = append(t.Constants, sc)
 	}
 	for _, l := range td.Layouts {
-		sl := specdata.Layout{Struct: l.Layout.Struct, Name: l.Layout.Name, Size: l.Size, Align: l.Align, Source: "headers"}
+		set := l.Layout.OS[td.GOOS]
+		used(set)
+		sl := specdata.Layout{Struct: l.Layout.Struct, Name: l.Layout.Name, Size: l.Size, Align: l.Align, Source: "headers", Header: set}
 		for _, f := range l.Fields {
 			sl.Fields = append(sl.Fields, specdata.Field{Name: f.Field.C, Offset: f.Offset, Size: f.Size})
 		}

@@ -11,6 +11,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/sockspec/socket/generator/spec"
 	"go/format"
 	"io"
 	"os"
@@ -86,14 +87,14 @@ func genMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintln(stderr, "gen: -target GOOS/GOARCH is required")
 		return 2
 	}
-	if !knownOS[goos] {
+	if !spec.KnownOS[goos] {
 		fmt.Fprintf(stderr, "gen: unknown target OS %q\n", goos)
 		return 2
 	}
 	if *recDir == "" {
 		*recDir = filepath.Join(*specDir, "scrape")
 	}
-	spec, err := LoadSpec(*specDir)
+	sp, err := spec.Load(*specDir)
 	if err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 1
@@ -129,7 +130,7 @@ func genMain(args []string, stdout, stderr io.Writer) int {
 			return 1
 		}
 	}
-	td, err := Scrape(spec, tc, xs, stderr)
+	td, err := Scrape(sp, tc, xs, stderr)
 	if err != nil {
 		fmt.Fprintf(stderr, "gen: %s: %v\n", *target, err)
 		return 1
@@ -147,7 +148,7 @@ func genMain(args []string, stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "differs: %s\n", d)
 		}
 	}
-	src, err := Emit(spec, td, "go run ./generator gen (mkall.sh)")
+	src, err := Emit(sp, td, "go run ./generator gen (mkall.sh)")
 	if err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 1

@@ -19,13 +19,16 @@ const SchemaVersion = 1
 
 // Target is the record for one GOOS/GOARCH.
 type Target struct {
-	Schema    int        `json:"schema"`
-	Target    string     `json:"target"` // "linux/amd64"
-	GOOS      string     `json:"goos"`
-	GOARCH    string     `json:"goarch"`
-	Sources   []Source   `json:"sources"`
-	Constants []Constant `json:"constants"`
-	Layouts   []Layout   `json:"layouts"`
+	Schema  int      `json:"schema"`
+	Target  string   `json:"target"` // "linux/amd64"
+	GOOS    string   `json:"goos"`
+	GOARCH  string   `json:"goarch"`
+	Sources []Source `json:"sources"`
+	// HeaderSets are the translation units the "headers" values were
+	// probed in (so a checker can compile the same C).
+	HeaderSets map[string]HeaderSet `json:"header_sets,omitempty"`
+	Constants  []Constant           `json:"constants"`
+	Layouts    []Layout             `json:"layouts"`
 }
 
 // Source says where values came from. Constants and layouts name it by ID.
@@ -54,6 +57,13 @@ type Constant struct {
 	Source string `json:"source"`           // a Source.ID
 	Note   string `json:"note,omitempty"`   // e.g. the document a spec value comes from
 	Header string `json:"header,omitempty"` // header set the name was probed in
+	Expr   string `json:"expr,omitempty"`   // C expression, when not the name itself
+}
+
+// HeaderSet is one probed translation unit.
+type HeaderSet struct {
+	Defines  []string `json:"defines,omitempty"`
+	Includes []string `json:"includes"`
 }
 
 // Layout is the size of a C struct and the offset and size of the fields
@@ -65,6 +75,7 @@ type Layout struct {
 	Align  int64   `json:"align"`
 	Fields []Field `json:"fields"`
 	Source string  `json:"source"`
+	Header string  `json:"header,omitempty"` // header set probed
 }
 
 // Field is one member of a Layout.

@@ -1,4 +1,7 @@
-package main
+// Package spec loads and checks the declarative spec (spec/*.yaml) of
+// sockspec: constant groups, header sets, C layouts and expression probes.
+// Every error names the file, line and name it is about.
+package spec
 
 import (
 	"bytes"
@@ -57,9 +60,11 @@ type GroupOS struct {
 	XSys       bool              // take names the headers lack from x/sys
 	Prefixes   []string          // extra prefixes on this OS
 	Exclude    map[string]string // extra excludes on this OS
-	Rename     map[string]string // unused placeholder for symmetry; never set
-	line       int
-	names      map[string]struct{} // all explicit names for quick lookup
+	// XSysDiffers lists names whose x/sys value is known to differ from the
+	// headers' (the headers win), each with the reason.
+	XSysDiffers map[string]string
+	Line        int
+	names       map[string]struct{} // all explicit names for quick lookup
 }
 
 // NameRef is an explicit name (and for Exprs, the C expression).
@@ -80,15 +85,14 @@ type StatedValue struct {
 
 // Layout is a C struct whose size and field offsets are probed.
 type Layout struct {
-	Name    string // Go stem, e.g. SockaddrInet4
-	Struct  string // C type, e.g. "struct sockaddr_in"
-	Doc     string
-	Codec   bool
-	Fields  []*LayoutField
-	OS      map[string]string // os -> header set
-	File    string
-	Line    int
-	OSField map[string][]*LayoutField
+	Name   string // Go stem, e.g. SockaddrInet4
+	Struct string // C type, e.g. "struct sockaddr_in"
+	Doc    string
+	Codec  bool
+	Fields []*LayoutField
+	OS     map[string]string // os -> header set
+	File   string
+	Line   int
 }
 
 // LayoutField is one member of a Layout.
@@ -104,32 +108,32 @@ type LayoutField struct {
 type Expr struct {
 	Name string
 	Doc  string
-	OS   map[string]exprOS
+	OS   map[string]ExprOS
 	File string
 	Line int
 }
 
-type exprOS struct {
+type ExprOS struct {
 	HeaderSet string
 	Expr      string
 }
 
 var (
-	knownOS     = map[string]bool{"linux": true, "darwin": true, "freebsd": true, "windows": true}
+	KnownOS     = map[string]bool{"linux": true, "darwin": true, "freebsd": true, "windows": true}
 	knownGoType = map[string]bool{"": true, "untyped": true, "AddressFamily": true, "SocketKind": true, "MsgFlag": true, "AddressInfo": true}
-	knownKinds  = map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "be16": 2, "be32": 4, "bytes": 0}
+	KnownKinds  = map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "be16": 2, "be32": 4, "bytes": 0}
 	identRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	goIdentRE   = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
 )
 
-// specError is an error tied to a place in a spec file.
-type specError struct {
-	file string
-	line int
-	msg  string
+// Error is an error tied to a place in a spec file.
+type Error struct {
+	File string
+	Line int
+	Msg  string
 }
 
-func (e *specError) Error() string { return fmt.Sprintf("%s:%d: %s", e.file, e.line, e.msg) }
+func (e *Error) Error() string { return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg) }
 
 type loader struct {
 	file string
@@ -141,7 +145,7 @@ func (l *loader) errf(n *yaml.Node, format string, args ...any) {
 	if n != nil {
 		line = n.Line
 	}
-	l.errs = append(l.errs, &specError{l.file, line, fmt.Sprintf(format, args...)})
+	l.errs = append(l.errs, &Error{l.file, line, fmt.Sprintf(format, args...)})
 }
 
 // mapping checks n is a mapping with only the allowed keys and returns key -> value.
@@ -230,8 +234,8 @@ func (l *loader) doc(path string) *yaml.Node {
 	return root.Content[0]
 }
 
-// LoadSpec reads spec/constants.yaml, spec/families.yaml and spec/cpython.
-func LoadSpec(dir string) (*Spec, error) {
+// Load reads spec/constants.yaml, spec/families.yaml and spec/cpython.
+func Load(dir string) (*Spec, error) {
 	s := &Spec{Dir: dir, HeaderSets: map[string]map[string]*HeaderSet{}, CPython: map[string]map[string]bool{}}
 	l := &loader{}
 
@@ -294,15 +298,15 @@ func LoadSpec(dir string) (*Spec, error) {
 		for osName, gos := range g.OS {
 			for _, hs := range gos.HeaderSets {
 				if s.HeaderSets[osName][hs] == nil {
-					l.errs = append(l.errs, &specError{g.File, gos.line, fmt.Sprintf("group %s: %s: unknown header set %q", g.Name, osName, hs)})
+					l.errs = append(l.errs, &Error{g.File, gos.Line, fmt.Sprintf("group %s: %s: unknown header set %q", g.Name, osName, hs)})
 				}
 			}
 			check := func(name string, line int) {
 				key := osName + "/" + name
 				if o, dup := owner[key]; dup && o != g.Name {
-					l.errs = append(l.errs, &specError{g.File, line, fmt.Sprintf("group %s: name %s is already listed by group %s", g.Name, name, o)})
+					l.errs = append(l.errs, &Error{g.File, line, fmt.Sprintf("group %s: name %s is already listed by group %s", g.Name, name, o)})
 				} else if dup {
-					l.errs = append(l.errs, &specError{g.File, line, fmt.Sprintf("group %s: duplicate name %s", g.Name, name)})
+					l.errs = append(l.errs, &Error{g.File, line, fmt.Sprintf("group %s: duplicate name %s", g.Name, name)})
 				}
 				owner[key] = g.Name
 			}
@@ -320,20 +324,20 @@ func LoadSpec(dir string) (*Spec, error) {
 	for _, lay := range s.Layouts {
 		for osName, hs := range lay.OS {
 			if s.HeaderSets[osName][hs] == nil {
-				l.errs = append(l.errs, &specError{lay.File, lay.Line, fmt.Sprintf("layout %s: %s: unknown header set %q", lay.Name, osName, hs)})
+				l.errs = append(l.errs, &Error{lay.File, lay.Line, fmt.Sprintf("layout %s: %s: unknown header set %q", lay.Name, osName, hs)})
 			}
 		}
 	}
 	for _, e := range s.Exprs {
 		for osName, eo := range e.OS {
 			if s.HeaderSets[osName][eo.HeaderSet] == nil {
-				l.errs = append(l.errs, &specError{e.File, e.Line, fmt.Sprintf("expression %s: %s: unknown header set %q", e.Name, osName, eo.HeaderSet)})
+				l.errs = append(l.errs, &Error{e.File, e.Line, fmt.Sprintf("expression %s: %s: unknown header set %q", e.Name, osName, eo.HeaderSet)})
 			}
 		}
 	}
 
 	// CPython name lists (optional per OS).
-	for osName := range knownOS {
+	for osName := range KnownOS {
 		p := filepath.Join(dir, "cpython", osName+".txt")
 		b, err := os.ReadFile(p)
 		if os.IsNotExist(err) {
@@ -355,7 +359,7 @@ func LoadSpec(dir string) (*Spec, error) {
 	}
 
 	if len(l.errs) > 0 {
-		return nil, joinErrs(l.errs)
+		return nil, JoinErrors(l.errs)
 	}
 	return s, nil
 }
@@ -373,7 +377,7 @@ func (m multiErr) Error() string {
 	return b.String()
 }
 
-func joinErrs(errs []error) error {
+func JoinErrors(errs []error) error {
 	if len(errs) == 0 {
 		return nil
 	}
@@ -382,7 +386,7 @@ func joinErrs(errs []error) error {
 
 func (l *loader) loadHeaderSets(s *Spec, n *yaml.Node) {
 	for osName, sets := range l.mapping(n, "header_sets") {
-		if !knownOS[osName] {
+		if !KnownOS[osName] {
 			l.errf(n, "header_sets: unknown OS %q", osName)
 			continue
 		}
@@ -424,12 +428,12 @@ func (l *loader) loadGroup(n *yaml.Node) *Group {
 	}
 	g.Exclude = l.excludes(m["exclude"], g.Name)
 	for osName, on := range l.mapping(m["os"], "group "+g.Name+" os") {
-		if !knownOS[osName] {
+		if !KnownOS[osName] {
 			l.errf(on, "group %s: unknown OS %q", g.Name, osName)
 			continue
 		}
-		om := l.mapping(on, "group "+g.Name+" "+osName, "headers", "names", "exprs", "values", "xsys", "prefixes", "exclude")
-		gos := &GroupOS{HeaderSets: l.strs(om["headers"], "headers"), Prefixes: l.strs(om["prefixes"], "prefixes"), line: on.Line, names: map[string]struct{}{}}
+		om := l.mapping(on, "group "+g.Name+" "+osName, "headers", "names", "exprs", "values", "xsys", "prefixes", "exclude", "xsys_differs")
+		gos := &GroupOS{HeaderSets: l.strs(om["headers"], "headers"), Prefixes: l.strs(om["prefixes"], "prefixes"), Line: on.Line, names: map[string]struct{}{}}
 		for _, nn := range l.seq(om["names"], "names") {
 			name := l.str(nn, "name")
 			if !identRE.MatchString(name) {
@@ -477,6 +481,7 @@ func (l *loader) loadGroup(n *yaml.Node) *Group {
 			}
 		}
 		gos.Exclude = l.excludes(om["exclude"], g.Name)
+		gos.XSysDiffers = l.excludes(om["xsys_differs"], g.Name)
 		if len(gos.HeaderSets) == 0 && (len(gos.Names) > 0 || len(gos.Exprs) > 0 || len(g.Prefixes)+len(gos.Prefixes) > 0 && !gos.XSys && len(gos.Values) == 0) {
 			l.errf(on, "group %s: %s: names or prefixes but no headers", g.Name, osName)
 		}
@@ -513,7 +518,7 @@ func (l *loader) loadLayout(n *yaml.Node) *Layout {
 		}
 	}
 	for osName, hn := range l.mapping(m["os"], "layout "+lay.Name+" os") {
-		if !knownOS[osName] {
+		if !KnownOS[osName] {
 			l.errf(hn, "layout %s: unknown OS %q", lay.Name, osName)
 			continue
 		}
@@ -523,14 +528,14 @@ func (l *loader) loadLayout(n *yaml.Node) *Layout {
 	for _, fn := range l.seq(m["fields"], "fields") {
 		fm := l.mapping(fn, "field", "c", "go", "kind", "os")
 		f := &LayoutField{C: l.str(fm["c"], "c"), Go: l.str(fm["go"], "go"), Kind: l.str(fm["kind"], "kind"), OS: l.strs(fm["os"], "os"), Line: fn.Line}
-		if _, ok := knownKinds[f.Kind]; !ok {
+		if _, ok := KnownKinds[f.Kind]; !ok {
 			l.errf(fn, "layout %s: field %s: unknown kind %q", lay.Name, f.C, f.Kind)
 		}
 		if !goIdentRE.MatchString(f.Go) || !identRE.MatchString(f.C) {
 			l.errf(fn, "layout %s: field %q/%q: bad identifier", lay.Name, f.C, f.Go)
 		}
 		for _, o := range f.OS {
-			if !knownOS[o] {
+			if !KnownOS[o] {
 				l.errf(fn, "layout %s: field %s: unknown OS %q", lay.Name, f.C, o)
 			}
 		}
@@ -544,8 +549,8 @@ func (l *loader) loadLayout(n *yaml.Node) *Layout {
 	return lay
 }
 
-// fieldsFor returns the fields of a layout that apply to an OS.
-func (lay *Layout) fieldsFor(osName string) []*LayoutField {
+// FieldsFor returns the fields of a layout that apply to an OS.
+func (lay *Layout) FieldsFor(osName string) []*LayoutField {
 	var out []*LayoutField
 	for _, f := range lay.Fields {
 		if len(f.OS) == 0 {
@@ -564,18 +569,74 @@ func (lay *Layout) fieldsFor(osName string) []*LayoutField {
 
 func (l *loader) loadExpr(n *yaml.Node) *Expr {
 	m := l.mapping(n, "expression", "name", "doc", "os")
-	e := &Expr{Name: l.str(m["name"], "name"), Doc: l.str(m["doc"], "doc"), File: l.file, Line: n.Line, OS: map[string]exprOS{}}
+	e := &Expr{Name: l.str(m["name"], "name"), Doc: l.str(m["doc"], "doc"), File: l.file, Line: n.Line, OS: map[string]ExprOS{}}
 	if !identRE.MatchString(e.Name) {
 		l.errf(n, "expression: bad name %q", e.Name)
 		return nil
 	}
 	for osName, on := range l.mapping(m["os"], "expression "+e.Name+" os") {
-		if !knownOS[osName] {
+		if !KnownOS[osName] {
 			l.errf(on, "expression %s: unknown OS %q", e.Name, osName)
 			continue
 		}
 		om := l.mapping(on, "expression "+e.Name+" "+osName, "headers", "expr")
-		e.OS[osName] = exprOS{HeaderSet: l.str(om["headers"], "headers"), Expr: l.str(om["expr"], "expr")}
+		e.OS[osName] = ExprOS{HeaderSet: l.str(om["headers"], "headers"), Expr: l.str(om["expr"], "expr")}
 	}
 	return e
+}
+
+// GroupFor picks the group a name belongs to on an OS: an explicit listing
+// wins, else the longest matching prefix. It returns nil for names no group
+// claims and for excluded names.
+func (s *Spec) GroupFor(osName, name string) *Group {
+	var best *Group
+	bestLen := -1
+	for _, g := range s.Groups {
+		gos := g.OS[osName]
+		if gos == nil {
+			continue
+		}
+		if _, ok := gos.names[name]; ok {
+			return g
+		}
+		for _, v := range gos.Values {
+			if v.Name == name {
+				return g
+			}
+		}
+		for _, e := range gos.Exprs {
+			if e.Name == name {
+				return g
+			}
+		}
+		for _, p := range append(append([]string{}, g.Prefixes...), gos.Prefixes...) {
+			if strings.HasPrefix(name, p) && len(p) > bestLen {
+				best, bestLen = g, len(p)
+			}
+		}
+	}
+	if best != nil {
+		if _, ex := best.Exclude[name]; ex {
+			return nil
+		}
+		if _, ex := best.OS[osName].Exclude[name]; ex {
+			return nil
+		}
+	}
+	return best
+}
+
+// Excluded reports why a name is excluded on an OS ("" if it is not).
+func (s *Spec) Excluded(osName, name string) string {
+	for _, g := range s.Groups {
+		if r, ok := g.Exclude[name]; ok && g.OS[osName] != nil {
+			return r
+		}
+		if gos := g.OS[osName]; gos != nil {
+			if r, ok := gos.Exclude[name]; ok {
+				return r
+			}
+		}
+	}
+	return ""
 }
