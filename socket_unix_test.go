@@ -1009,12 +1009,24 @@ func corePyClass(err error) string {
 
 func TestMatchesPython(t *testing.T) {
 	type tc struct {
-		py string
+		py  string
 		go_ func() error
 	}
-	s4 := func() *Socket { s := coreMust(NewSocket(AF_INET, SOCK_STREAM, 0)); t.Cleanup(func() { s.Close() }); return s }
-	s6 := func() *Socket { s := coreMust(NewSocket(AF_INET6, SOCK_STREAM, 0)); t.Cleanup(func() { s.Close() }); return s }
-	su := func() *Socket { s := coreMust(NewSocket(AF_UNIX, SOCK_STREAM, 0)); t.Cleanup(func() { s.Close() }); return s }
+	s4 := func() *Socket {
+		s := coreMust(NewSocket(AF_INET, SOCK_STREAM, 0))
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	s6 := func() *Socket {
+		s := coreMust(NewSocket(AF_INET6, SOCK_STREAM, 0))
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
+	su := func() *Socket {
+		s := coreMust(NewSocket(AF_UNIX, SOCK_STREAM, 0))
+		t.Cleanup(func() { s.Close() })
+		return s
+	}
 	cases := []tc{
 		{"socket.socket().bind(('127.0.0.1', -1))", func() error { return s4().Bind(InetAddress{"127.0.0.1", -1}) }},
 		{"socket.socket().bind(('127.0.0.1', 65536))", func() error { return s4().Bind(InetAddress{"127.0.0.1", 65536}) }},
