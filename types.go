@@ -62,9 +62,9 @@ type flagName struct {
 	name string
 }
 
-// formatFlags prints v as Python's IntFlag does: the names of the set bits
-// in ascending order joined by '|', any unnamed remainder in hex, and
-// "Type(0)" for zero.
+// formatFlags prints v as Python's IntFlag names it: the names of the set
+// bits in ascending order joined by '|', then any unnamed remainder in
+// decimal; zero prints as "Type(0)".
 func formatFlags(v int64, names []flagName, typ string) string {
 	if v == 0 {
 		return typ + "(0)"
@@ -84,12 +84,7 @@ func formatFlags(v int64, names []flagName, typ string) string {
 		if len(b) > 0 {
 			b = append(b, '|')
 		}
-		if rest < 0 {
-			b = append(b, '-')
-			rest = -rest
-		}
-		b = append(b, "0x"...)
-		b = strconv.AppendInt(b, rest, 16)
+		b = strconv.AppendInt(b, rest, 10)
 	}
 	return string(b)
 }
