@@ -15,7 +15,9 @@ import (
 
 // cmsgCloexecFlag is MSG_CMSG_CLOEXEC where the platform has it (received
 // descriptors are then close-on-exec atomically); elsewhere the flag is
-// set on each received descriptor after the call.
+// set on each received descriptor after the call. (CPython 3.11 leaves
+// received descriptors inheritable; in Go every descriptor the runtime and
+// this package create is close-on-exec, and so are these.)
 var cmsgCloexecFlag, haveCmsgCloexec = func() (int, bool) {
 	v, ok := LookupConstant("MSG_CMSG_CLOEXEC")
 	return int(v), ok
@@ -112,7 +114,13 @@ func (s *Socket) recvmsg(op string, buffers [][]byte, ancbufsize int, flags MsgF
 	if anc == nil {
 		anc = []Ancdata{}
 	}
-	return n, anc, MsgFlag(st.msg.Flags), addr, nil
+	mf := int(st.msg.Flags)
+	if haveCmsgCloexec && int(flags)&cmsgCloexecFlag == 0 {
+		// Linux echoes MSG_CMSG_CLOEXEC in msg_flags; it was our flag, not
+		// the caller's.
+		mf &^= cmsgCloexecFlag
+	}
+	return n, anc, MsgFlag(mf), addr, nil
 }
 
 // msgState holds a msghdr and everything it points to, in one heap object
@@ -233,4 +241,3 @@ func getCInt(b []byte) int {
 		return int(int32(binary.NativeEndian.Uint32(b)))
 	}
 }
-
