@@ -9,6 +9,10 @@ import (
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
 // parseInetAton parses the BSD inet_aton forms glibc's getaddrinfo accepts
 // for IPv4 (a, a.b, a.b.c, a.b.c.d; each part decimal, 0octal or 0xhex).
 // Like glibc's __inet_aton_exact, nothing may follow the address.
@@ -27,6 +31,10 @@ func parseInetAton(s string) (netip.Addr, bool) {
 			if i < len(s) && (s[i] == 'x' || s[i] == 'X') {
 				base = 16
 				i++
+				// glibc wants at least one hex digit after "0x"
+				if i >= len(s) || !isHex(s[i]) {
+					return netip.Addr{}, false
+				}
 			} else {
 				base = 8
 			}

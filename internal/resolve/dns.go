@@ -200,6 +200,10 @@ type dnsOutcome struct {
 	herr  HErrKind  // when failed
 	unav  bool      // transport failure (timeout/refused): NSS UNAVAIL
 	found bool
+	// servfail: every server answered SERVFAIL/REFUSED/NOTIMP; the
+	// search list goes on, as glibc's does.
+	servfail bool
+	rcode    int // the failing rcode when servfail
 }
 
 // exchange sends the queries (one per type) to the configured servers,
@@ -236,6 +240,13 @@ func (r *Resolver) exchange(ctx context.Context, conf *resolvConf, name string, 
 
 var errTimeout = errors.New("resolve: DNS timeout")
 var errServerFail = errors.New("resolve: server failure")
+
+// serverFailError is every server's SERVFAIL/REFUSED/NOTIMP answer.
+type serverFailError struct{ rcode int }
+
+func (e *serverFailError) Error() string { return "resolve: server failure (rcode " + itoa(int64(e.rcode)) + ")" }
+
+func (e *serverFailError) Is(target error) bool { return target == errServerFail }
 
 func (r *Resolver) serverAddr(srv string) string {
 	host := srv
@@ -286,7 +297,7 @@ func (r *Resolver) exchangeOne(ctx context.Context, srv, name string, types []ui
 			}
 			return nil, err
 		}
-		m, err := parseMsg(buf[:n])
+		m, err := parseMsg(append([]byte(nil), buf[:n]...))
 		if err != nil || m.flags&0x8000 == 0 {
 			continue
 		}
@@ -297,7 +308,7 @@ func (r *Resolver) exchangeOne(ctx context.Context, srv, name string, types []ui
 				}
 				switch m.rcode() {
 				case rcodeServFail, rcodeNotImp, rcodeRefused:
-					return nil, errServerFail
+					return nil, &serverFailError{m.rcode()}
 				}
 				out[i] = m
 				got++
@@ -341,7 +352,7 @@ func (r *Resolver) exchangeTCP(ctx context.Context, srv, name string, types []ui
 		}
 		switch m.rcode() {
 		case rcodeServFail, rcodeNotImp, rcodeRefused:
-			return nil, errServerFail
+			return nil, &serverFailError{m.rcode()}
 		}
 		out[i] = m
 	}
@@ -424,7 +435,12 @@ func (r *Resolver) queryDomain(ctx context.Context, conf *resolvConf, name strin
 		if errors.Is(err, errBadName) {
 			return ans, dnsOutcome{herr: NoRecovery}
 		}
-		return ans, dnsOutcome{herr: TryAgain, unav: true}
+		o := dnsOutcome{herr: TryAgain, unav: true}
+		var sf *serverFailError
+		if errors.As(err, &sf) {
+			o.servfail, o.rcode = true, sf.rcode
+		}
+		return ans, o
 	}
 	found := false
 	for i, m := range msgs {
@@ -449,7 +465,7 @@ func (r *Resolver) search(ctx context.Context, name string, types []uint16) (dns
 	conf := r.loadResolvConf()
 	dots := strings.Count(name, ".")
 	trailing := strings.HasSuffix(name, ".")
-	var savedHerr HErrKind
+	var saved *dnsOutcome
 	triedAsIs := false
 	last := dnsOutcome{herr: HostNotFound}
 	if dots >= conf.ndots || trailing {
@@ -457,17 +473,18 @@ func (r *Resolver) search(ctx context.Context, name string, types []uint16) (dns
 		if o.found {
 			return a, o
 		}
-		savedHerr = o.herr
-		triedAsIs = true
-		last = o
-		if o.unav && o.herr == TryAgain {
+		if o.unav && !o.servfail {
 			return a, o
 		}
+		saved = &o
+		triedAsIs = true
+		last = o
 	}
 	searched := false
 	rootOnList := false
 	gotNoData, gotServfail := false, false
 	if !trailing {
+	loop:
 		for _, d := range conf.search {
 			if err := ctx.Err(); err != nil {
 				return dnsAnswer{}, dnsOutcome{herr: TryAgain, unav: true}
@@ -482,21 +499,16 @@ func (r *Resolver) search(ctx context.Context, name string, types []uint16) (dns
 				return a, o
 			}
 			last = o
-			if o.unav {
+			switch {
+			case o.servfail:
+				gotServfail = gotServfail || o.rcode == rcodeServFail
+			case o.unav:
 				return a, o
-			}
-			done := false
-			switch o.herr {
-			case NoData:
+			case o.herr == NoData:
 				gotNoData = true
-			case HostNotFound:
-			case TryAgain:
-				gotServfail = true
+			case o.herr == HostNotFound:
 			default:
-				done = true
-			}
-			if done {
-				break
+				break loop
 			}
 		}
 	}
@@ -510,11 +522,15 @@ func (r *Resolver) search(ctx context.Context, name string, types []uint16) (dns
 			return a, o
 		}
 	}
-	if savedHerr != 0 {
-		last.herr = savedHerr
-	} else if gotNoData {
+	if saved != nil {
+		return dnsAnswer{}, *saved
+	}
+	if gotNoData && !last.servfail {
 		last.herr = NoData
-	} else if gotServfail {
+	} else if gotServfail && !(len(types) == 1 && types[0] == dnsTypeA) {
+		// Observed with glibc 2.36: a SERVFAIL on a search domain followed
+		// by NXDOMAIN is a temporary failure for AAAA and A+AAAA lookups,
+		// not for A-only ones.
 		last.herr = TryAgain
 	}
 	return dnsAnswer{}, last

@@ -1,6 +1,9 @@
 package resolve
 
-import "strconv"
+import (
+	"strconv"
+	"syscall"
+)
 
 // GAIKind is the kind of a getaddrinfo/getnameinfo failure (the EAI_*
 // codes). The public package maps it to the platform's EAI_* value.
@@ -142,9 +145,31 @@ type OverflowError struct{ Msg string }
 
 func (e *OverflowError) Error() string { return e.Msg }
 
-// OSError is a plain OSError that CPython raises with a message and no
-// errno ("service/proto not found", "sockaddr resolved to multiple
-// addresses", ...).
-type OSError struct{ Msg string }
+// OSError is an OSError that CPython raises itself: either with a message
+// and no errno ("service/proto not found", "sockaddr resolved to multiple
+// addresses", ...; Errno is 0) or with an errno (gethostbyaddr's
+// EAFNOSUPPORT when the answer's family differs from the query's).
+type OSError struct {
+	Msg   string
+	Errno syscall.Errno
+}
 
-func (e *OSError) Error() string { return e.Msg }
+func (e *OSError) Error() string {
+	if e.Errno != 0 {
+		return e.Errno.Error()
+	}
+	return e.Msg
+}
+
+func (e *OSError) Unwrap() error {
+	if e.Errno != 0 {
+		return e.Errno
+	}
+	return nil
+}
+
+// TypeError is a case where CPython raises TypeError for a value of the
+// right type: an "et" argument whose encoded form contains a NUL byte.
+type TypeError struct{ Msg string }
+
+func (e *TypeError) Error() string { return e.Msg }

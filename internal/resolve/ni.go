@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"syscall"
 	"net/netip"
 	"strings"
 )
@@ -173,7 +174,7 @@ func etArg(h Host) (string, error) {
 		return "", &ValueError{Msg: "str, bytes or bytearray expected, not NoneType"}
 	}
 	if hasNUL(s) {
-		return "", &ValueError{Msg: "embedded null byte"}
+		return "", &TypeError{Msg: "argument 1 must be encoded string without null bytes, not str"}
 	}
 	return s, nil
 }
@@ -298,6 +299,13 @@ func (r *Resolver) GetHostByAddr(ctx context.Context, host Host) (HostEnt, error
 	res := r.gethostbyaddr(ctx, b)
 	if res.status != nssSuccess {
 		return HostEnt{}, &HError{Kind: res.herr}
+	}
+	for _, x := range res.addrs {
+		if len(x) != len(b) {
+			// glibc's DNS module answers a v4-mapped query as AF_INET;
+			// CPython refuses the family mismatch.
+			return HostEnt{}, &OSError{Errno: syscall.EAFNOSUPPORT}
+		}
 	}
 	he := HostEnt{Name: res.name, Aliases: append([]string{}, res.aliases...)}
 	for _, x := range res.addrs {

@@ -2,6 +2,7 @@ package resolve
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 )
 
@@ -24,8 +25,22 @@ func (r *Resolver) filesByName(name string, fam Family) hostsResult {
 	}
 	var res hostsResult
 	for _, e := range ents {
-		if fam == FamilyInet && len(e.addr) != 4 || fam == FamilyInet6 && len(e.addr) != 16 {
+		if fam == FamilyInet6 && len(e.addr) != 16 {
 			continue
+		}
+		if fam == FamilyInet && len(e.addr) == 16 {
+			// glibc's hosts parser turns ::1 and IPv4-mapped lines into
+			// IPv4 addresses for an AF_INET lookup.
+			a := netip.AddrFrom16([16]byte(e.addr))
+			switch {
+			case a == netip.IPv6Loopback():
+				e.addr = []byte{127, 0, 0, 1}
+			case a.Is4In6():
+				b := a.Unmap().As4()
+				e.addr = b[:]
+			default:
+				continue
+			}
 		}
 		if !e.matches(name) {
 			continue
@@ -40,9 +55,7 @@ func (r *Resolver) filesByName(name string, fam Family) hostsResult {
 				}
 			}
 		}
-		if !containsAddr(res.addrs, e.addr) || fam == FamilyUnspec {
-			res.addrs = append(res.addrs, e.addr)
-		}
+		res.addrs = append(res.addrs, e.addr)
 	}
 	if len(res.addrs) == 0 {
 		return hostsResult{status: nssNotFound, herr: HostNotFound}
@@ -54,15 +67,6 @@ func (r *Resolver) filesByName(name string, fam Family) hostsResult {
 func containsExact(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
-func containsAddr(list [][]byte, a []byte) bool {
-	for _, x := range list {
-		if string(x) == string(a) {
 			return true
 		}
 	}
@@ -129,7 +133,7 @@ func (r *Resolver) dnsByAddr(ctx context.Context, addr []byte) hostsResult {
 	if !o.found {
 		return dnsStatus(o)
 	}
-	return hostsResult{status: nssSuccess, name: ans.ptr, addrs: [][]byte{addr}}
+	return hostsResult{status: nssSuccess, name: ans.ptr, addrs: [][]byte{q}}
 }
 
 // sourceFunc answers one NSS source; nil result means "source

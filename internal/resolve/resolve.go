@@ -307,6 +307,15 @@ func systemInterfaces() ([]Interface, error) {
 // systemSourceAddr asks the kernel which source address it would use for
 // dst by connecting a UDP socket (no packet is sent).
 func systemSourceAddr(dst netip.Addr, scopeID uint32) (netip.Addr, bool) {
+	if dst.Is4In6() {
+		// a v4-mapped destination on an IPv6 socket: the kernel routes it
+		// as IPv4 and reports the v4-mapped source.
+		src, ok := systemSourceAddr(dst.Unmap(), 0)
+		if !ok {
+			return src, false
+		}
+		return netip.AddrFrom16(src.As16()), true
+	}
 	network := "udp4"
 	ua := &net.UDPAddr{IP: dst.AsSlice(), Port: 9}
 	if dst.Is6() {
