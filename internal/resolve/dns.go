@@ -244,7 +244,9 @@ var errServerFail = errors.New("resolve: server failure")
 // serverFailError is every server's SERVFAIL/REFUSED/NOTIMP answer.
 type serverFailError struct{ rcode int }
 
-func (e *serverFailError) Error() string { return "resolve: server failure (rcode " + itoa(int64(e.rcode)) + ")" }
+func (e *serverFailError) Error() string {
+	return "resolve: server failure (rcode " + itoa(int64(e.rcode)) + ")"
+}
 
 func (e *serverFailError) Is(target error) bool { return target == errServerFail }
 

@@ -17,6 +17,8 @@ type testZone struct {
 	ptr     map[string]string
 	exists  map[string]bool // names that exist with no records
 	rcode   map[string]int  // forced response codes
+	trunc   map[string]bool // answer with TC (no records) over UDP
+	silent  map[string]bool // never answer
 	mu      sync.Mutex
 	queries []string
 }
@@ -27,13 +29,16 @@ func (z *testZone) log(q string) {
 	z.mu.Unlock()
 }
 
-func (z *testZone) answer(req []byte) []byte {
+func (z *testZone) answer(req []byte, udp bool) []byte {
 	m, err := parseMsg(req)
 	if err != nil || !m.question {
 		return nil
 	}
 	name := strings.ToLower(m.qname)
 	z.log(name)
+	if z.silent[name] {
+		return nil
+	}
 	resp := make([]byte, 12, 512)
 	binary.BigEndian.PutUint16(resp[0:], m.id)
 	flags := uint16(0x8180) // QR RD RA
@@ -53,6 +58,8 @@ func (z *testZone) answer(req []byte) []byte {
 	}
 	if rc, ok := z.rcode[name]; ok {
 		flags |= uint16(rc)
+	} else if udp && z.trunc[name] {
+		flags |= 0x0200
 	} else {
 		cur := name
 		known := false
@@ -116,7 +123,7 @@ func startDNS(t testing.TB, addr string, z *testZone) {
 			if err != nil {
 				return
 			}
-			if resp := z.answer(buf[:n]); resp != nil {
+			if resp := z.answer(buf[:n], true); resp != nil {
 				pc.WriteTo(resp, from)
 			}
 		}
@@ -140,7 +147,7 @@ func startDNS(t testing.TB, addr string, z *testZone) {
 					if _, err := readFull(c, req); err != nil {
 						return
 					}
-					resp := z.answer(req)
+					resp := z.answer(req, false)
 					if resp == nil {
 						return
 					}
@@ -171,13 +178,13 @@ func readFull(c net.Conn, b []byte) (int, error) {
 func exampleZone() *testZone {
 	return &testZone{
 		a: map[string][]string{
-			"www.example.test":       {"192.0.2.10"},
-			"v4only.example.test":    {"192.0.2.11"},
-			"multi.example.test":     {"10.0.0.1", "192.0.2.20", "192.0.2.21"},
-			"short.example.test":     {"192.0.2.30"},
-			"linklocal.example.test": {"192.0.2.40"},
-			"loopmix.example.test":   {"127.0.0.7", "192.0.2.41"},
-			"dotted.name":            {"192.0.2.31"},
+			"www.example.test":         {"192.0.2.10"},
+			"v4only.example.test":      {"192.0.2.11"},
+			"multi.example.test":       {"10.0.0.1", "192.0.2.20", "192.0.2.21"},
+			"short.example.test":       {"192.0.2.30"},
+			"linklocal.example.test":   {"192.0.2.40"},
+			"loopmix.example.test":     {"127.0.0.7", "192.0.2.41"},
+			"dotted.name":              {"192.0.2.31"},
 			"dotted.name.example.test": {"192.0.2.32"},
 		},
 		aaaa: map[string][]string{

@@ -2,9 +2,9 @@ package resolve
 
 import (
 	"context"
-	"syscall"
 	"net/netip"
 	"strings"
+	"syscall"
 )
 
 // NameInfo is getnameinfo's (host, port) answer.
@@ -315,7 +315,7 @@ func (r *Resolver) GetHostByAddr(ctx context.Context, host Host) (HostEnt, error
 	return he, nil
 }
 
-// GetFQDN implements Python's socket.getfqdn(name=''): an empty name (or
+// GetFQDN implements Python's socket.getfqdn(name=”): an empty name (or
 // 0.0.0.0 / ::) means the host name; the first name containing a dot
 // among gethostbyaddr's name and aliases, else its name; the name itself
 // if the lookup fails.

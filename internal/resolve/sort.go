@@ -124,7 +124,9 @@ func (r *Resolver) sortRFC3484(out []AddrInfo) {
 	copy(out, sorted)
 }
 
-func be32(b []byte) uint32 { return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3]) }
+func be32(b []byte) uint32 {
+	return uint32(b[0])<<24 | uint32(b[1])<<16 | uint32(b[2])<<8 | uint32(b[3])
+}
 
 func v4Common(dst, src netip.Addr, prefixLen int) int {
 	if !src.Is4() {
