@@ -52,7 +52,8 @@ package socket
 // runOp tries the syscall first. On EAGAIN (and in timeout or blocking mode)
 // it waits for readiness, adaptively:
 //
-//  1. If one of a few global "ppoll slots" is free (wait_linux.go), it calls
+//  1. If one of a few global "ppoll slots" is free (wait_linux.go; the budget
+//     is min(4, GOMAXPROCS-1), so none with GOMAXPROCS=1), it calls
 //     ppoll on the calling thread for a short slice (sub-slices of ~1 ms,
 //     re-checking the closed flag and the deadline between them), then
 //     retries the syscall. This costs no epoll and no goroutine switch: a

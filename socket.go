@@ -71,9 +71,8 @@ func (s *Socket) timeoutValue() time.Duration { return time.Duration(s.timeout.L
 // closed socket, as in Python.
 func (s *Socket) GetTimeout() time.Duration { return s.timeoutValue() }
 
-// GetBlocking reports whether the socket is in blocking mode (Python's
-// getblocking: false in non-blocking mode only... as CPython, true unless
-// the timeout is 0).
+// GetBlocking is Python's getblocking: false in non-blocking mode (timeout
+// 0), true in blocking and timeout modes, as CPython.
 func (s *Socket) GetBlocking() bool { return s.timeoutValue() != 0 }
 
 // SetTimeout sets the socket's mode: NoTimeout (blocking), 0 (non-blocking)

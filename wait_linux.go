@@ -27,14 +27,23 @@ const (
 	atOnce = 2 * time.Microsecond
 )
 
-// ppollBudget is the number of goroutines that may wait in ppoll at once:
-// each holds an OS thread while it waits.
-var ppollBudget = int32(max(2, min(4, runtime.GOMAXPROCS(0))))
+// maxPPollBudget bounds the number of goroutines that may wait in ppoll at
+// once: each holds an OS thread, and its P, while it waits.
+const maxPPollBudget = 4
+
+// ppollBudget is the current budget: GOMAXPROCS-1 (at most maxPPollBudget),
+// so that at least one P always stays free for the program's other
+// goroutines. A goroutine in ppoll keeps its P until sysmon retakes it
+// (20 µs to 10 ms), so with GOMAXPROCS=1 a direct wait would starve the
+// rest of the process: then every wait uses the netpoller.
+func ppollBudget() int32 {
+	return int32(min(maxPPollBudget, runtime.GOMAXPROCS(0)-1))
+}
 
 var ppollUsed atomic.Int32
 
 func ppollAcquire() bool {
-	if ppollUsed.Add(1) <= ppollBudget {
+	if ppollUsed.Add(1) <= ppollBudget() {
 		return true
 	}
 	ppollUsed.Add(-1)
