@@ -416,6 +416,21 @@ options timeout:1 attempts:1
 `
 
 func TestDifferentialNamespace(t *testing.T) {
+	runNamespace(t, "", append(commonCases(), nsCases()...))
+}
+
+// TestDifferentialGaiConf checks the RFC 3484 sorting with a gai.conf
+// that changes precedence, labels and IPv4 scopes.
+func TestDifferentialGaiConf(t *testing.T) {
+	conf := "precedence ::ffff:0:0/96 100\nprecedence ::/0 40\nlabel ::1/128 0\nlabel ::/0 1\nlabel ::ffff:0:0/96 4\nscopev4 ::ffff:192.0.2.0/120 5\n"
+	var c []dcase
+	for _, h := range []string{"multi", "www", "loopmix", "linklocal", "both", "h1", "localhost"} {
+		c = append(c, gai(h, 80, 0, sockStream, 0, 0), gai(h, 80, afInet6, sockStream, 0, aiV4Mapped|aiAll))
+	}
+	runNamespace(t, conf, c)
+}
+
+func runNamespace(t *testing.T, gaiConf string, cases []dcase) {
 	py := needPython(t)
 	if _, err := exec.LookPath("unshare"); err != nil {
 		t.Skip("unshare not found")
@@ -430,13 +445,19 @@ func TestDifferentialNamespace(t *testing.T) {
 	resolv := writeFile(t, dir, "resolv.conf", nsResolv)
 	nss := writeFile(t, dir, "nsswitch.conf", "hosts: files dns\n")
 	script := writeFile(t, dir, "harness.py", pyHarness)
-	shell := fmt.Sprintf("mount --bind %s /etc/hosts && mount --bind %s /etc/resolv.conf && mount --bind %s /etc/nsswitch.conf && exec %s %s",
-		hosts, resolv, nss, py, script)
-	cases := append(commonCases(), nsCases()...)
+	shell := fmt.Sprintf("mount --bind %s /etc/hosts && mount --bind %s /etc/resolv.conf && mount --bind %s /etc/nsswitch.conf && ",
+		hosts, resolv, nss)
+	cfg := Config{HostsPath: hosts, ResolvConfPath: resolv, NSSwitchPath: nss}
+	if gaiConf != "" {
+		g := writeFile(t, dir, "gai.conf", gaiConf)
+		shell += fmt.Sprintf("mount --bind %s /etc/gai.conf && ", g)
+		cfg.GaiConfPath = g
+	}
+	shell += fmt.Sprintf("exec %s %s", py, script)
 	start := time.Now()
 	pyRes := runPython(t, []string{"unshare", "-rm", "sh", "-c", shell}, cases)
 	pyTime := time.Since(start)
-	r := New(Config{HostsPath: hosts, ResolvConfPath: resolv, NSSwitchPath: nss})
+	r := New(cfg)
 	start = time.Now()
 	fails := compareAll(t, r, cases, pyRes)
 	t.Logf("%d cases (%d failed); python %v, go %v", len(cases), fails, pyTime, time.Since(start))
