@@ -155,10 +155,8 @@ func PortInt(n int64) Port { return Port{kind: 2, n: n} }
 type Hints struct {
 	Family   Family
 	SockType SockType
-	// SockTypeValue is the caller's raw socket type value when SockType is
-	// SockOther (only used in messages); optional.
-	Proto int
-	Flags Flags
+	Proto    int
+	Flags    Flags
 }
 
 // AddrInfo is one getaddrinfo result: Python's
