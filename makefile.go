@@ -205,7 +205,7 @@ func (f *SocketFile) Read(p []byte) (int, error) {
 // ReadN is Python's read(n) on a binary file: up to n bytes, fewer only at
 // the end of the stream (unbuffered: the result of one recv); n < 0 reads
 // until the end of the stream. At the end of the stream it returns an
-// empty slice and io.EOF (n >= 0) or nil (n < 0), Python's b''.
+// empty slice and io.EOF (n >= 0) or nil (n < 0), Python's b”.
 func (f *SocketFile) ReadN(n int) ([]byte, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
