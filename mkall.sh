@@ -92,7 +92,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	apt_updated=0
 	apt_update
 fi
-ensure_pkgs gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross
+ensure_pkgs gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross mingw-w64
 
 kver=${KERNEL_HEADERS_VERSION:-$(lock_version linux-libc-dev)}
 btver=$(lock_version libbluetooth-dev)
@@ -138,6 +138,13 @@ for arch in amd64 arm64; do
 		-kernel-headers "linux-libc-dev $kver" \
 		-extra "libbluetooth-dev $btver (arch-independent headers)"
 done
+
+# windows: mingw-w64's Winsock headers; names it lacks come from
+# golang.org/x/sys/windows or are stated in the spec with their source.
+mingwver=$(dpkg-query -W -f '${Version}' mingw-w64-x86-64-dev)
+"$gen" gen -spec spec -out "$out" -records "$records" \
+	-target windows/amd64 -cc x86_64-w64-mingw32-gcc -per-arch=false \
+	-extra "mingw-w64-x86-64-dev $mingwver"
 
 if [ $check = 1 ]; then
 	"$gen" drift -committed "$root" "$out"

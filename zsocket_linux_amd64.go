@@ -4921,7 +4921,7 @@ const (
 	offsetofUcredPid = 0
 	offsetofUcredUid = 4
 	offsetofUcredGid = 8
-	// struct timeval (SO_RCVTIMEO / SO_SNDTIMEO value)
+	// struct timeval (SO_RCVTIMEO / SO_SNDTIMEO value (Windows takes a DWORD of milliseconds instead))
 	sizeofTimeval       = 16
 	alignofTimeval      = 8
 	offsetofTimevalSec  = 0

@@ -5,6 +5,7 @@ import (
 	"github.com/sockspec/socket/generator/spec"
 	"io"
 	"sort"
+	"strings"
 
 	"github.com/sockspec/socket/generator/specdata"
 )
@@ -171,7 +172,10 @@ func Scrape(sp *spec.Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData,
 		return nil, err
 	}
 
-	// 5. Provenance.
+	// 5. Names whose counterpart (e.g. PF_X for AF_X) the target lacks.
+	applyCounterparts(sp, td)
+
+	// 6. Provenance.
 	cid, err := tc.CompilerID()
 	if err != nil {
 		return nil, err
@@ -190,6 +194,29 @@ func Scrape(sp *spec.Spec, tc *Toolchain, xs *XSys, log io.Writer) (*TargetData,
 	}}, td.Sources...)
 	sortConsts(td)
 	return td, nil
+}
+
+// applyCounterparts drops the names of groups with a counterpart rule whose
+// counterpart this target does not have.
+func applyCounterparts(sp *spec.Spec, td *TargetData) {
+	have := map[string]bool{}
+	for _, c := range td.Consts {
+		have[c.Name] = true
+	}
+	kept := td.Consts[:0]
+	for _, c := range td.Consts {
+		drop := false
+		for from, to := range c.Group.Counterpart {
+			if strings.HasPrefix(c.Name, from) && !have[to+strings.TrimPrefix(c.Name, from)] {
+				td.Skipped[c.Name] = fmt.Sprintf("no %s counterpart (group %s keeps %s names only when %s%s exists)", to, c.Group.Name, from, to, strings.TrimPrefix(c.Name, from))
+				drop = true
+			}
+		}
+		if !drop {
+			kept = append(kept, c)
+		}
+	}
+	td.Consts = kept
 }
 
 // libcVersion asks the headers which C library they belong to.
@@ -361,7 +388,7 @@ func addSecondSources(sp *spec.Spec, osName string, td *TargetData, have map[str
 	}
 	if usedX {
 		td.Sources = append(td.Sources, specdata.Source{ID: "xsys", Kind: "go-module", Module: xs.Module,
-			Description: fmt.Sprintf("constants of golang.org/x/sys/unix for %s/%s, read with go/packages and go/types, for names the headers lack", osName, td.GOARCH)})
+			Description: fmt.Sprintf("constants of %s for %s/%s, read with go/packages and go/types, for names the headers lack", xs.Package, osName, td.GOARCH)})
 	}
 	if usedSpec {
 		td.Sources = append(td.Sources, specdata.Source{ID: "spec", Kind: "spec",

@@ -13,8 +13,9 @@ import (
 // for one GOOS/GOARCH, read by type-checking the module's source: nothing is
 // compiled for or run on the target.
 type XSys struct {
-	Module string // "golang.org/x/sys v0.49.0"
-	Consts map[string]ProbeResult
+	Module  string // "golang.org/x/sys v0.49.0"
+	Package string // "golang.org/x/sys/unix" or "golang.org/x/sys/windows"
+	Consts  map[string]ProbeResult
 }
 
 // LoadXSys type-checks golang.org/x/sys/{unix,windows} for a target.
@@ -38,7 +39,7 @@ func LoadXSys(goos, goarch string) (*XSys, error) {
 	if len(p.Errors) > 0 {
 		return nil, fmt.Errorf("loading %s for %s/%s: %v", path, goos, goarch, p.Errors[0])
 	}
-	xs := &XSys{Module: "golang.org/x/sys", Consts: map[string]ProbeResult{}}
+	xs := &XSys{Module: "golang.org/x/sys", Package: path, Consts: map[string]ProbeResult{}}
 	if p.Module != nil {
 		xs.Module = p.Module.Path + " " + p.Module.Version
 	}

@@ -46,9 +46,13 @@ type Group struct {
 	GoType       string
 	Prefixes     []string
 	Exclude      map[string]string // name -> reason
-	OS           map[string]*GroupOS
-	File         string
-	Line         int
+	// Counterpart keeps a name only if the target also has it with this
+	// prefix swapped: {"PF_": "AF_"} keeps PF_INET because AF_INET exists
+	// and drops winnt.h's PF_*_INSTRUCTIONS_AVAILABLE processor features.
+	Counterpart map[string]string
+	OS          map[string]*GroupOS
+	File        string
+	Line        int
 }
 
 // GroupOS is what a group has on one OS.
@@ -410,7 +414,7 @@ func (l *loader) loadHeaderSets(s *Spec, n *yaml.Node) {
 }
 
 func (l *loader) loadGroup(n *yaml.Node) *Group {
-	m := l.mapping(n, "group", "group", "doc", "availability", "type", "prefixes", "exclude", "os")
+	m := l.mapping(n, "group", "group", "doc", "availability", "type", "prefixes", "exclude", "counterpart", "os")
 	g := &Group{Name: l.str(m["group"], "group"), Doc: l.str(m["doc"], "doc"), Availability: l.str(m["availability"], "availability"),
 		GoType: l.str(m["type"], "type"), Prefixes: l.strs(m["prefixes"], "prefixes"), File: l.file, Line: n.Line, OS: map[string]*GroupOS{}}
 	if g.Name == "" {
@@ -427,6 +431,10 @@ func (l *loader) loadGroup(n *yaml.Node) *Group {
 		l.errf(n, "group %s: no doc", g.Name)
 	}
 	g.Exclude = l.excludes(m["exclude"], g.Name)
+	g.Counterpart = map[string]string{}
+	for from, tn := range l.mapping(m["counterpart"], "group "+g.Name+" counterpart") {
+		g.Counterpart[from] = l.str(tn, "counterpart")
+	}
 	for osName, on := range l.mapping(m["os"], "group "+g.Name+" os") {
 		if !KnownOS[osName] {
 			l.errf(on, "group %s: unknown OS %q", g.Name, osName)
