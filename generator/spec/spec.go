@@ -101,7 +101,7 @@ type Layout struct {
 
 // LayoutField is one member of a Layout.
 type LayoutField struct {
-	C    string // C member name ("sin_port")
+	C    string // C member path ("sin_port", "addr.name.name.type")
 	Go   string // Go field name ("Port")
 	Kind string // u8 u16 u32 u64 be16 be32 bytes
 	OS   []string
@@ -128,6 +128,9 @@ var (
 	KnownKinds  = map[string]int{"u8": 1, "u16": 2, "u32": 4, "u64": 8, "be16": 2, "be32": 4, "bytes": 0}
 	identRE     = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 	goIdentRE   = regexp.MustCompile(`^[A-Z][A-Za-z0-9]*$`)
+	// memberRE is a C member path: "sin_port", or "addr.nameseq.type" for
+	// members of unions and nested structs.
+	memberRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*(\[[0-9]+\])?$`)
 )
 
 // Error is an error tied to a place in a spec file.
@@ -539,7 +542,7 @@ func (l *loader) loadLayout(n *yaml.Node) *Layout {
 		if _, ok := KnownKinds[f.Kind]; !ok {
 			l.errf(fn, "layout %s: field %s: unknown kind %q", lay.Name, f.C, f.Kind)
 		}
-		if !goIdentRE.MatchString(f.Go) || !identRE.MatchString(f.C) {
+		if !goIdentRE.MatchString(f.Go) || !memberRE.MatchString(f.C) {
 			l.errf(fn, "layout %s: field %q/%q: bad identifier", lay.Name, f.C, f.Go)
 		}
 		for _, o := range f.OS {
