@@ -12,7 +12,7 @@ set -euo pipefail
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 [ $# -ge 1 ] || { echo "usage: $0 program.exe [args...]" >&2; exit 2; }
 
-"$here/setup.sh" -q >&2
+bash "$here/setup.sh" -q >&2
 
 export WINEPREFIX="${SOCKSPEC_CACHE:-$HOME/.cache/sockspec}/wine"
 export WINEDEBUG=-all
