@@ -146,6 +146,26 @@ mingwver=$(dpkg-query -W -f '${Version}' mingw-w64-x86-64-dev)
 	-target windows/amd64 -cc x86_64-w64-mingw32-gcc -per-arch=false \
 	-extra "mingw-w64-x86-64-dev $mingwver"
 
+# darwin, freebsd: their headers are not available here, so their values come
+# from golang.org/x/sys/unix (generated from the real headers on those systems),
+# read with go/types, plus the values the spec states with their documents. Both
+# arches go into one file when they agree. On a macOS or FreeBSD host with a C
+# compiler, that host's own headers are scraped for its arch instead.
+host=$(uname -s)
+for os in darwin freebsd; do
+	if { [ "$host" = Darwin ] && [ $os = darwin ]; } || { [ "$host" = FreeBSD ] && [ $os = freebsd ]; }; then
+		harch=$(go env GOARCH)
+		rm -f "$out/zsocket_$os.go"
+		"$gen" gen -spec spec -out "$out" -records "$records" -target "$os/$harch" -cc cc \
+			-extra "$(uname -sr) SDK headers"
+		for a in amd64 arm64; do
+			[ "$a" = "$harch" ] || "$gen" gen -spec spec -out "$out" -records "$records" -target "$os/$a"
+		done
+	else
+		"$gen" gen -spec spec -out "$out" -records "$records" -target "$os/amd64,arm64" -per-arch=false
+	fi
+done
+
 if [ $check = 1 ]; then
 	"$gen" drift -committed "$root" "$out"
 fi

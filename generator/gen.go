@@ -24,10 +24,12 @@ type ConstVal struct {
 
 // LayoutVal is a probed layout.
 type LayoutVal struct {
-	Layout *spec.Layout
-	Size   int64
-	Align  int64
-	Fields []FieldVal
+	Layout   *spec.Layout
+	Size     int64
+	Align    int64
+	Fields   []FieldVal
+	Source   string // "headers" (default) or "xsys"
+	XSysType string // the x/sys type it was read from
 }
 
 // FieldVal is a probed field.
@@ -420,9 +422,13 @@ func (td *TargetData) Record() *specdata.Target {
 		t.Constants = append(t.Constants, sc)
 	}
 	for _, l := range td.Layouts {
-		set := l.Layout.OS[td.GOOS]
-		used(set)
-		sl := specdata.Layout{Struct: l.Layout.Struct, Name: l.Layout.Name, Size: l.Size, Align: l.Align, Source: "headers", Header: set}
+		sl := specdata.Layout{Struct: l.Layout.Struct, Name: l.Layout.Name, Size: l.Size, Align: l.Align, Source: "headers"}
+		if l.Source == "xsys" {
+			sl.Source, sl.Header = "xsys", l.XSysType
+		} else {
+			sl.Header = l.Layout.OS[td.GOOS]
+			used(sl.Header)
+		}
 		for _, f := range l.Fields {
 			sl.Fields = append(sl.Fields, specdata.Field{Name: f.Field.C, Offset: f.Offset, Size: f.Size})
 		}

@@ -19,6 +19,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sockspec/socket/generator/audit"
 	"github.com/sockspec/socket/generator/specdata"
 )
 
@@ -82,15 +83,16 @@ func genMain(args []string, stdout, stderr io.Writer) int {
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	goos, goarch, ok := strings.Cut(*target, "/")
-	if !ok || goos == "" || goarch == "" {
-		fmt.Fprintln(stderr, "gen: -target GOOS/GOARCH is required")
+	goos, archList, ok := strings.Cut(*target, "/")
+	if !ok || goos == "" || archList == "" {
+		fmt.Fprintln(stderr, "gen: -target GOOS/GOARCH[,GOARCH...] is required")
 		return 2
 	}
 	if !spec.KnownOS[goos] {
 		fmt.Fprintf(stderr, "gen: unknown target OS %q\n", goos)
 		return 2
 	}
+	arches := strings.Split(archList, ",")
 	if *recDir == "" {
 		*recDir = filepath.Join(*specDir, "scrape")
 	}
@@ -99,97 +101,156 @@ func genMain(args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 1
 	}
-	if *cc == "" {
-		fmt.Fprintf(stderr, "gen: %s: -cc is required (header scraping)\n", *target)
-		return 2
-	}
 	work, err := os.MkdirTemp("", "sockspec-gen-")
 	if err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 1
 	}
 	defer os.RemoveAll(work)
-	tc := &Toolchain{GOOS: goos, GOARCH: goarch, CC: *cc, KernelHeaders: *kernel, Libc: *libc, Extra: *extra, WorkDir: work}
-	for _, d := range incs {
-		abs, err := filepath.Abs(d)
+
+	// Scrape every arch first; nothing is written unless all succeed.
+	var tds []*TargetData
+	for _, goarch := range arches {
+		var xs *XSys
+		if !*noXSys || *cc == "" {
+			if xs, err = LoadXSys(goos, goarch); err != nil {
+				fmt.Fprintf(stderr, "gen: %v\n", err)
+				return 1
+			}
+		}
+		var td *TargetData
+		if *cc == "" {
+			// No C compiler for this target here: x/sys and the spec.
+			td, err = ScrapeXSysOnly(sp, goos, goarch, xs)
+		} else {
+			tc := &Toolchain{GOOS: goos, GOARCH: goarch, CC: *cc, KernelHeaders: *kernel, Libc: *libc, Extra: *extra, WorkDir: work}
+			for _, d := range incs {
+				abs, err := filepath.Abs(d)
+				if err != nil {
+					fmt.Fprintf(stderr, "gen: %v\n", err)
+					return 1
+				}
+				if st, err := os.Stat(abs); err != nil || !st.IsDir() {
+					fmt.Fprintf(stderr, "gen: include directory %s does not exist\n", d)
+					return 1
+				}
+				tc.CFlags = append(tc.CFlags, "-I", abs)
+			}
+			tc.CFlags = append(tc.CFlags, cflags...)
+			td, err = Scrape(sp, tc, xs, stderr)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "gen: %s/%s: %v\n", goos, goarch, err)
+			return 1
+		}
+		if *verbose {
+			names := make([]string, 0, len(td.Skipped))
+			for n := range td.Skipped {
+				names = append(names, n)
+			}
+			sort.Strings(names)
+			for _, n := range names {
+				fmt.Fprintf(stderr, "skipped %s: %s\n", n, td.Skipped[n])
+			}
+			for _, d := range td.Diffs {
+				fmt.Fprintf(stderr, "differs: %s\n", d)
+			}
+		}
+		tds = append(tds, td)
+	}
+
+	// One file for all arches when their code is the same, else one per arch.
+	const cmd = "go run ./generator gen (mkall.sh)"
+	type output struct {
+		path string
+		src  []byte
+	}
+	var outs []output
+	render := func(td *TargetData, label, tag string) ([]byte, error) {
+		src, err := Emit(sp, td, cmd, label, tag)
+		if err != nil {
+			return nil, err
+		}
+		return format.Source(src)
+	}
+	merged := false
+	if !*perArchF {
+		label := goos + " (" + strings.Join(arches, ", ") + ")"
+		tag := goos + " && (" + strings.Join(arches, " || ") + ")"
+		if len(arches) == 1 {
+			label, tag = goos+"/"+arches[0], goos+" && "+arches[0]
+		}
+		first, err := render(tds[0], label, tag)
 		if err != nil {
 			fmt.Fprintf(stderr, "gen: %v\n", err)
 			return 1
 		}
-		if st, err := os.Stat(abs); err != nil || !st.IsDir() {
-			fmt.Fprintf(stderr, "gen: include directory %s does not exist\n", d)
-			return 1
+		merged = true
+		for _, td := range tds[1:] {
+			other, err := render(td, label, tag)
+			if err != nil {
+				fmt.Fprintf(stderr, "gen: %v\n", err)
+				return 1
+			}
+			if string(other) != string(first) {
+				merged = false
+				fmt.Fprintf(stderr, "gen: %s: %s and %s differ; writing one file per arch\n", goos, arches[0], td.GOARCH)
+				break
+			}
 		}
-		tc.CFlags = append(tc.CFlags, "-I", abs)
-	}
-	tc.CFlags = append(tc.CFlags, cflags...)
-	var xs *XSys
-	if !*noXSys {
-		if xs, err = LoadXSys(goos, goarch); err != nil {
-			fmt.Fprintf(stderr, "gen: %v\n", err)
-			return 1
-		}
-	}
-	td, err := Scrape(sp, tc, xs, stderr)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen: %s: %v\n", *target, err)
-		return 1
-	}
-	if *verbose {
-		names := make([]string, 0, len(td.Skipped))
-		for n := range td.Skipped {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		for _, n := range names {
-			fmt.Fprintf(stderr, "skipped %s: %s\n", n, td.Skipped[n])
-		}
-		for _, d := range td.Diffs {
-			fmt.Fprintf(stderr, "differs: %s\n", d)
+		if merged {
+			outs = append(outs, output{filepath.Join(*outDir, goFileName(goos, "", false)), first})
 		}
 	}
-	src, err := Emit(sp, td, "go run ./generator gen (mkall.sh)")
-	if err != nil {
-		fmt.Fprintf(stderr, "gen: %v\n", err)
-		return 1
+	if !merged {
+		for _, td := range tds {
+			src, err := render(td, td.Target(), "")
+			if err != nil {
+				fmt.Fprintf(stderr, "gen: %v\n", err)
+				return 1
+			}
+			outs = append(outs, output{filepath.Join(*outDir, goFileName(goos, td.GOARCH, true)), src})
+		}
 	}
-	formatted, err := format.Source(src)
-	if err != nil {
-		fmt.Fprintf(stderr, "gen: %s: generated code does not parse: %v\n", *target, err)
-		return 1
-	}
-	// Write both outputs only now that everything succeeded; each via a
+
+	// Write everything only now that everything succeeded; each file via a
 	// temporary file and rename, so no partial file is ever left behind.
-	goPath := filepath.Join(*outDir, goFileName(goos, goarch, *perArchF))
-	recPath := filepath.Join(*recDir, goos+"_"+goarch+".json")
 	if err := os.MkdirAll(*recDir, 0o755); err != nil {
 		fmt.Fprintf(stderr, "gen: %v\n", err)
 		return 1
 	}
-	tmp := goPath + ".tmp"
-	if err := os.WriteFile(tmp, formatted, 0o644); err != nil {
-		fmt.Fprintf(stderr, "gen: %v\n", err)
-		return 1
+	for _, td := range tds {
+		if err := specdata.Write(filepath.Join(*recDir, td.GOOS+"_"+td.GOARCH+".json"), td.Record()); err != nil {
+			fmt.Fprintf(stderr, "gen: %v\n", err)
+			return 1
+		}
 	}
-	if err := specdata.Write(recPath, td.Record()); err != nil {
-		os.Remove(tmp)
-		fmt.Fprintf(stderr, "gen: %v\n", err)
-		return 1
+	for _, o := range outs {
+		tmp := o.path + ".tmp"
+		if err := os.WriteFile(tmp, o.src, 0o644); err != nil {
+			fmt.Fprintf(stderr, "gen: %v\n", err)
+			return 1
+		}
+		if err := os.Rename(tmp, o.path); err != nil {
+			fmt.Fprintf(stderr, "gen: %v\n", err)
+			return 1
+		}
 	}
-	if err := os.Rename(tmp, goPath); err != nil {
-		fmt.Fprintf(stderr, "gen: %v\n", err)
-		return 1
+	for i, td := range tds {
+		counts := map[string]int{}
+		for _, c := range td.Consts {
+			counts[c.Source]++
+		}
+		dest := outs[0].path
+		if len(outs) == len(tds) {
+			dest = outs[i].path
+		}
+		fmt.Fprintf(stdout, "%s: %d constants (headers %d, x/sys %d, spec %d), %d layouts, %d expressions -> %s\n",
+			td.Target(), len(td.Consts), counts["headers"], counts["xsys"], counts["spec"], len(td.Layouts), len(td.Exprs), dest)
 	}
-	counts := map[string]int{}
-	for _, c := range td.Consts {
-		counts[c.Source]++
-	}
-	fmt.Fprintf(stdout, "%s: %d constants (headers %d, x/sys %d, spec %d), %d layouts, %d expressions -> %s\n",
-		*target, len(td.Consts), counts["headers"], counts["xsys"], counts["spec"], len(td.Layouts), len(td.Exprs), goPath)
 	return 0
 }
 
 func auditMain(args []string, stdout, stderr io.Writer) int {
-	fmt.Fprintln(stderr, "audit: not built yet")
-	return 2
+	return audit.Main(args, stdout, stderr)
 }

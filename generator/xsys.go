@@ -16,6 +16,8 @@ type XSys struct {
 	Module  string // "golang.org/x/sys v0.49.0"
 	Package string // "golang.org/x/sys/unix" or "golang.org/x/sys/windows"
 	Consts  map[string]ProbeResult
+	Types   *types.Package
+	Sizes   types.Sizes
 }
 
 // LoadXSys type-checks golang.org/x/sys/{unix,windows} for a target.
@@ -42,6 +44,11 @@ func LoadXSys(goos, goarch string) (*XSys, error) {
 	xs := &XSys{Module: "golang.org/x/sys", Package: path, Consts: map[string]ProbeResult{}}
 	if p.Module != nil {
 		xs.Module = p.Module.Path + " " + p.Module.Version
+	}
+	xs.Types = p.Types
+	xs.Sizes = types.SizesFor("gc", goarch)
+	if xs.Sizes == nil {
+		return nil, fmt.Errorf("no type sizes for GOARCH %s", goarch)
 	}
 	scope := p.Types.Scope()
 	for _, name := range scope.Names() {

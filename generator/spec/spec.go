@@ -95,8 +95,11 @@ type Layout struct {
 	Codec  bool
 	Fields []*LayoutField
 	OS     map[string]string // os -> header set
-	File   string
-	Line   int
+	// XSys names, per OS, the golang.org/x/sys type with the same layout,
+	// for targets whose layouts come from x/sys (darwin, freebsd here).
+	XSys map[string]string
+	File string
+	Line int
 }
 
 // LayoutField is one member of a Layout.
@@ -105,6 +108,7 @@ type LayoutField struct {
 	Go   string // Go field name ("Port")
 	Kind string // u8 u16 u32 u64 be16 be32 bytes
 	OS   []string
+	XSys string // field name in the x/sys type, if not Go
 	Line int
 }
 
@@ -120,6 +124,10 @@ type Expr struct {
 type ExprOS struct {
 	HeaderSet string
 	Expr      string
+	// Value and Source state the value for targets whose values come from
+	// golang.org/x/sys rather than from headers compiled here.
+	Value  *int64
+	Source string
 }
 
 var (
@@ -337,7 +345,7 @@ func Load(dir string) (*Spec, error) {
 	}
 	for _, e := range s.Exprs {
 		for osName, eo := range e.OS {
-			if s.HeaderSets[osName][eo.HeaderSet] == nil {
+			if eo.Value == nil && s.HeaderSets[osName][eo.HeaderSet] == nil {
 				l.errs = append(l.errs, &Error{e.File, e.Line, fmt.Sprintf("expression %s: %s: unknown header set %q", e.Name, osName, eo.HeaderSet)})
 			}
 		}
@@ -517,8 +525,15 @@ func (l *loader) excludes(n *yaml.Node, group string) map[string]string {
 }
 
 func (l *loader) loadLayout(n *yaml.Node) *Layout {
-	m := l.mapping(n, "layout", "name", "struct", "doc", "codec", "os", "fields")
-	lay := &Layout{Name: l.str(m["name"], "name"), Struct: l.str(m["struct"], "struct"), Doc: l.str(m["doc"], "doc"), File: l.file, Line: n.Line, OS: map[string]string{}}
+	m := l.mapping(n, "layout", "name", "struct", "doc", "codec", "os", "xsys", "fields")
+	lay := &Layout{Name: l.str(m["name"], "name"), Struct: l.str(m["struct"], "struct"), Doc: l.str(m["doc"], "doc"), File: l.file, Line: n.Line, OS: map[string]string{}, XSys: map[string]string{}}
+	for osName, tn := range l.mapping(m["xsys"], "layout "+lay.Name+" xsys") {
+		if !KnownOS[osName] {
+			l.errf(tn, "layout %s: unknown OS %q", lay.Name, osName)
+			continue
+		}
+		lay.XSys[osName] = l.str(tn, "x/sys type")
+	}
 	if !goIdentRE.MatchString(lay.Name) {
 		l.errf(n, "layout: name %q must be a Go identifier starting with a capital", lay.Name)
 		return nil
@@ -537,8 +552,8 @@ func (l *loader) loadLayout(n *yaml.Node) *Layout {
 	}
 	seen := map[string]bool{}
 	for _, fn := range l.seq(m["fields"], "fields") {
-		fm := l.mapping(fn, "field", "c", "go", "kind", "os")
-		f := &LayoutField{C: l.str(fm["c"], "c"), Go: l.str(fm["go"], "go"), Kind: l.str(fm["kind"], "kind"), OS: l.strs(fm["os"], "os"), Line: fn.Line}
+		fm := l.mapping(fn, "field", "c", "go", "kind", "os", "xsys")
+		f := &LayoutField{C: l.str(fm["c"], "c"), Go: l.str(fm["go"], "go"), Kind: l.str(fm["kind"], "kind"), OS: l.strs(fm["os"], "os"), XSys: l.str(fm["xsys"], "xsys"), Line: fn.Line}
 		if _, ok := KnownKinds[f.Kind]; !ok {
 			l.errf(fn, "layout %s: field %s: unknown kind %q", lay.Name, f.C, f.Kind)
 		}
@@ -590,8 +605,21 @@ func (l *loader) loadExpr(n *yaml.Node) *Expr {
 			l.errf(on, "expression %s: unknown OS %q", e.Name, osName)
 			continue
 		}
-		om := l.mapping(on, "expression "+e.Name+" "+osName, "headers", "expr")
-		e.OS[osName] = ExprOS{HeaderSet: l.str(om["headers"], "headers"), Expr: l.str(om["expr"], "expr")}
+		om := l.mapping(on, "expression "+e.Name+" "+osName, "headers", "expr", "value", "source")
+		eo := ExprOS{HeaderSet: l.str(om["headers"], "headers"), Expr: l.str(om["expr"], "expr"), Source: l.str(om["source"], "source")}
+		if vn := om["value"]; vn != nil {
+			var v int64
+			if err := vn.Decode(&v); err != nil {
+				l.errf(vn, "expression %s: value: %v", e.Name, err)
+			}
+			eo.Value = &v
+			if eo.Source == "" {
+				l.errf(vn, "expression %s: %s: a stated value must name its source", e.Name, osName)
+			}
+		} else if eo.Expr == "" || eo.HeaderSet == "" {
+			l.errf(on, "expression %s: %s: give headers and expr, or value and source", e.Name, osName)
+		}
+		e.OS[osName] = eo
 	}
 	return e
 }
