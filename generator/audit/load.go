@@ -256,6 +256,9 @@ func loadCPython(specDir string) (map[string]*cpythonList, error) {
 		inHeader := true
 		for i, line := range strings.Split(string(b), "\n") {
 			line = strings.TrimSpace(line)
+			if i := strings.Index(line, " #"); i >= 0 && !strings.HasPrefix(line, "#") {
+				line = strings.TrimSpace(line[:i]) // trailing comment
+			}
 			if strings.HasPrefix(line, "#") {
 				if inHeader {
 					origin = append(origin, strings.TrimSpace(strings.TrimPrefix(line, "#")))

@@ -65,21 +65,21 @@ type GroupSummary struct {
 	Group        string         `json:"group"`
 	Doc          string         `json:"doc"`
 	Availability string         `json:"availability"`
-	Names        int            `json:"names"`  // distinct names on any target
-	Counts       map[string]int `json:"counts"` // target -> constants (targets with data)
+	Names        int            `json:"names"`   // distinct names on any target
+	Counts       map[string]int `json:"counts"`  // target -> constants (targets with data)
 	CPython      map[string]int `json:"cpython"` // os -> names of the group in CPython's list
 }
 
 // ConstRow is one name across the targets.
 type ConstRow struct {
-	Name    string           `json:"name"`
-	Group   string           `json:"group"`
-	GoType  string           `json:"go_type"`
-	Kind    string           `json:"kind"`
-	Values  map[string]Cell  `json:"values"`  // target -> value (present targets only)
-	Missing []string         `json:"missing"` // targets with data that lack the name
-	Differs bool             `json:"differs"` // values differ between targets
-	CPython map[string]bool  `json:"cpython"` // os -> CPython exports it (OSes with a list)
+	Name    string          `json:"name"`
+	Group   string          `json:"group"`
+	GoType  string          `json:"go_type"`
+	Kind    string          `json:"kind"`
+	Values  map[string]Cell `json:"values"`  // target -> value (present targets only)
+	Missing []string        `json:"missing"` // targets with data that lack the name
+	Differs bool            `json:"differs"` // values differ between targets
+	CPython map[string]bool `json:"cpython"` // os -> CPython exports it (OSes with a list)
 }
 
 // Cell is one value with its provenance.
@@ -103,15 +103,15 @@ type Trap struct {
 
 // Parity compares one OS with CPython's name list for it.
 type Parity struct {
-	OS              string        `json:"os"`
-	List            string        `json:"list"`   // spec/cpython/<os>.txt, "" if none
-	Origin          string        `json:"origin"` // the list's header: where it came from
-	CPythonNames    int           `json:"cpython_names"`
-	Targets         []string      `json:"targets"` // records of the OS compared
-	HasData         bool          `json:"has_data"`
-	Missing         []ParityName  `json:"missing"` // CPython has, we lack (on some record)
-	Extra           []ParityName  `json:"extra"`   // we have, CPython lacks
-	ValueMismatches []Mismatch    `json:"value_mismatches"`
+	OS              string       `json:"os"`
+	List            string       `json:"list"`   // spec/cpython/<os>.txt, "" if none
+	Origin          string       `json:"origin"` // the list's header: where it came from
+	CPythonNames    int          `json:"cpython_names"`
+	Targets         []string     `json:"targets"` // records of the OS compared
+	HasData         bool         `json:"has_data"`
+	Missing         []ParityName `json:"missing"` // CPython has, we lack (on some record)
+	Extra           []ParityName `json:"extra"`   // we have, CPython lacks
+	ValueMismatches []Mismatch   `json:"value_mismatches"`
 }
 
 // ParityName is a name of a parity list and the targets it concerns
@@ -271,6 +271,8 @@ func build(sp *spec.Spec, cols []*column, cpy map[string]*cpythonList, o *option
 	}
 
 	rows := map[string]*ConstRow{}
+	perTarget := map[string]map[string]int{} // target -> the record's own group -> count
+	groupNames := map[string]map[string]bool{}
 	for _, c := range cols {
 		ti := TargetInfo{Target: c.Label, OS: c.OS, Arch: c.Arch, HasData: c.Rec != nil, Sources: []Source{}}
 		if c.Rec != nil {
@@ -286,6 +288,14 @@ func build(sp *spec.Spec, cols []*column, cpy map[string]*cpythonList, o *option
 					continue
 				}
 				ti.Constants++
+				if perTarget[c.Label] == nil {
+					perTarget[c.Label] = map[string]int{}
+				}
+				perTarget[c.Label][k.Group]++
+				if groupNames[k.Group] == nil {
+					groupNames[k.Group] = map[string]bool{}
+				}
+				groupNames[k.Group][k.Name] = true
 				row := rows[k.Name]
 				if row == nil {
 					row = &ConstRow{Name: k.Name, Group: k.Group, GoType: k.GoType, Kind: k.Kind, Values: map[string]Cell{}, Missing: []string{}, CPython: map[string]bool{}}
@@ -360,11 +370,12 @@ func build(sp *spec.Spec, cols []*column, cpy map[string]*cpythonList, o *option
 			addGroup(g.Name)
 		}
 	}
-	for _, row := range rep.Constants {
-		g := addGroup(row.Group)
-		g.Names++
-		for t := range row.Values {
-			g.Counts[t]++
+	for gname, set := range groupNames {
+		addGroup(gname).Names = len(set)
+	}
+	for _, c := range cols {
+		for gname, n := range perTarget[c.Label] {
+			addGroup(gname).Counts[c.Label] = n
 		}
 	}
 	for goos, l := range cpy {

@@ -20,7 +20,7 @@ func clip(s string, w int) string {
 		return s
 	}
 	if w <= 1 {
-		return "…"[:0] + string([]rune(s)[:w])
+		return string([]rune(s)[:max(w, 0)])
 	}
 	return string([]rune(s)[:w-1]) + "…"
 }
@@ -391,7 +391,7 @@ func textParity(w io.Writer, r *Report) {
 			continue
 		}
 		fmt.Fprintf(w, "%s: %s, %d names, compared with %s\n", p.OS, p.List, p.CPythonNames, strings.Join(p.Targets, ", "))
-		wrapText(w, "    list:", p.Origin)
+		wrapWords(w, "    ", append([]string{"list:"}, strings.Fields(p.Origin)...))
 		fmt.Fprintf(w, "  CPython exports, we lack: %d\n", len(p.Missing))
 		parityNames(w, p.Missing, len(p.Targets), "only missing on")
 		fmt.Fprintf(w, "  we export, CPython lacks: %d\n", len(p.Extra))
