@@ -199,6 +199,9 @@ func nsCases() []dcase {
 		op("ghba", "::ffff:192.0.2.10"), op("ghba", "2001:db8::50"),
 		op("fqdn", "www"), op("fqdn", "192.0.2.10"), op("fqdn", "h1"), op("fqdn", "nxdomain"), op("fqdn", ""),
 		op("fqdn", "192.0.2.2"),
+		// names glibc's DNS module refuses to send (res_hnok): NO_RECOVERY
+		op("ghbnex", ""), op("ghbnex", "<broadcast>"), op("ghbnex", "-x"), op("ghbnex", "a_b"), op("ghbnex", "x-"),
+		gai("a b", 80, 0, 0, 0, 0), gai("-x", 80, afInet, 0, 0, 0), gai("a_b", 80, afInet6, 0, 0, 0),
 	)
 	return c
 }

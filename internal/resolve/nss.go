@@ -100,6 +100,9 @@ func dnsStatus(o dnsOutcome) hostsResult {
 
 // dnsByName asks DNS (A and/or AAAA, per fam).
 func (r *Resolver) dnsByName(ctx context.Context, name string, fam Family) hostsResult {
+	if !hostnameOK(name) {
+		return hostsResult{status: nssNotFound, herr: NoRecovery}
+	}
 	var types []uint16
 	switch fam {
 	case FamilyInet:
