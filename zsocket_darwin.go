@@ -5,6 +5,7 @@
 // Constants and C layouts for darwin (amd64, arm64), from spec/*.yaml. Provenance of every value:
 // spec/scrape/darwin_<arch>.json. Sources:
 //   - xsys: go-module; golang.org/x/sys v0.49.0
+//   - spec: spec
 
 package socket
 
@@ -93,6 +94,12 @@ const (
 	AF_UTUN AddressFamily = 38
 	// AF_VSOCK is socket.AF_VSOCK (group AF; from golang.org/x/sys: newer than the headers scraped).
 	AF_VSOCK AddressFamily = 40
+)
+
+// Group PF: protocol families (the same values as the AF_ names).
+const (
+	// PF_SYSTEM is socket.PF_SYSTEM (group PF; value stated in the spec: xnu bsd/sys/socket.h: #define PF_SYSTEM AF_SYSTEM (AF_SYSTEM is 32 in golang.org/x/sys)).
+	PF_SYSTEM = 32
 )
 
 // Group SOCK: socket types, the second argument of Socket(), and the SOCK_CLOEXEC/SOCK_NONBLOCK flags.
@@ -244,10 +251,16 @@ const (
 
 // Group SOL: option levels for GetSockOpt/SetSockOpt.
 const (
+	// SOL_IP is socket.SOL_IP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_IP)).
+	SOL_IP = 0
 	// SOL_LOCAL is socket.SOL_LOCAL (group SOL; from golang.org/x/sys: newer than the headers scraped).
 	SOL_LOCAL = 0
 	// SOL_SOCKET is socket.SOL_SOCKET (group SOL; from golang.org/x/sys: newer than the headers scraped).
 	SOL_SOCKET = 0xffff
+	// SOL_TCP is socket.SOL_TCP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_TCP)).
+	SOL_TCP = 6
+	// SOL_UDP is socket.SOL_UDP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_UDP)).
+	SOL_UDP = 17
 )
 
 // Group SCM: types of socket-level ancillary data (SendMsg/RecvMsg).
@@ -480,6 +493,32 @@ const (
 	IPPROTO_XNET = 15
 	// IPPROTO_XTP is socket.IPPROTO_XTP (group IPPROTO; from golang.org/x/sys: newer than the headers scraped).
 	IPPROTO_XTP = 36
+)
+
+// Group IPPORT: reserved port boundaries.
+const (
+	// IPPORT_RESERVED is socket.IPPORT_RESERVED (group IPPORT; value stated in the spec: xnu bsd/netinet/in.h: __DARWIN_IPPORT_RESERVED 1024).
+	IPPORT_RESERVED = 0x400
+	// IPPORT_USERRESERVED is socket.IPPORT_USERRESERVED (group IPPORT; value stated in the spec: xnu bsd/netinet/in.h: IPPORT_USERRESERVED 5000).
+	IPPORT_USERRESERVED = 0x1388
+)
+
+// Group INADDR: special IPv4 addresses, as host-order integers.
+const (
+	// INADDR_ALLHOSTS_GROUP is socket.INADDR_ALLHOSTS_GROUP (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_ALLHOSTS_GROUP = 0xe0000001
+	// INADDR_ANY is socket.INADDR_ANY (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_ANY = 0
+	// INADDR_BROADCAST is socket.INADDR_BROADCAST (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_BROADCAST = 0xffffffff
+	// INADDR_LOOPBACK is socket.INADDR_LOOPBACK (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_LOOPBACK = 0x7f000001
+	// INADDR_MAX_LOCAL_GROUP is socket.INADDR_MAX_LOCAL_GROUP (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_MAX_LOCAL_GROUP = 0xe00000ff
+	// INADDR_NONE is socket.INADDR_NONE (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_NONE = 0xffffffff
+	// INADDR_UNSPEC_GROUP is socket.INADDR_UNSPEC_GROUP (group INADDR; value stated in the spec: xnu bsd/netinet/in.h).
+	INADDR_UNSPEC_GROUP = 0xe0000000
 )
 
 // Group IP: IPv4 options (level IPPROTO_IP) and IPv4 header values.
@@ -788,6 +827,88 @@ const (
 	IPV6_VERSION_MASK = 240
 )
 
+// Group EAI: error codes of GetAddrInfo/GetNameInfo (GAIError.Code).
+const (
+	// EAI_ADDRFAMILY is socket.EAI_ADDRFAMILY (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo), under !_POSIX_C_SOURCE || _DARWIN_C_SOURCE).
+	EAI_ADDRFAMILY = 1
+	// EAI_AGAIN is socket.EAI_AGAIN (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_AGAIN = 2
+	// EAI_BADFLAGS is socket.EAI_BADFLAGS (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_BADFLAGS = 3
+	// EAI_BADHINTS is socket.EAI_BADHINTS (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo)).
+	EAI_BADHINTS = 12
+	// EAI_FAIL is socket.EAI_FAIL (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_FAIL = 4
+	// EAI_FAMILY is socket.EAI_FAMILY (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_FAMILY = 5
+	// EAI_MAX is socket.EAI_MAX (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo)).
+	EAI_MAX = 15
+	// EAI_MEMORY is socket.EAI_MEMORY (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_MEMORY = 6
+	// EAI_NODATA is socket.EAI_NODATA (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_NODATA = 7
+	// EAI_NONAME is socket.EAI_NONAME (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_NONAME = 8
+	// EAI_OVERFLOW is socket.EAI_OVERFLOW (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_OVERFLOW = 14
+	// EAI_PROTOCOL is socket.EAI_PROTOCOL (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo)).
+	EAI_PROTOCOL = 13
+	// EAI_SERVICE is socket.EAI_SERVICE (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_SERVICE = 9
+	// EAI_SOCKTYPE is socket.EAI_SOCKTYPE (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_SOCKTYPE = 10
+	// EAI_SYSTEM is socket.EAI_SYSTEM (group EAI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	EAI_SYSTEM = 11
+)
+
+// Group AI: flags of GetAddrInfo.
+const (
+	// AI_ADDRCONFIG is socket.AI_ADDRCONFIG (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_ADDRCONFIG AddressInfo = 0x400
+	// AI_ALL is socket.AI_ALL (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_ALL AddressInfo = 256
+	// AI_CANONNAME is socket.AI_CANONNAME (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_CANONNAME AddressInfo = 2
+	// AI_DEFAULT is socket.AI_DEFAULT (group AI; value stated in the spec: macOS SDK netdb.h: AI_V4MAPPED_CFG | AI_ADDRCONFIG).
+	AI_DEFAULT AddressInfo = 0x600
+	// AI_MASK is socket.AI_MASK (group AI; value stated in the spec: macOS SDK netdb.h: AI_PASSIVE|AI_CANONNAME|AI_NUMERICHOST|AI_NUMERICSERV|AI_ADDRCONFIG = 0x1407).
+	AI_MASK AddressInfo = 0x1407
+	// AI_NUMERICHOST is socket.AI_NUMERICHOST (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_NUMERICHOST AddressInfo = 4
+	// AI_NUMERICSERV is socket.AI_NUMERICSERV (group AI; value stated in the spec: macOS SDK netdb.h: 0x00001000 (Apple-specific; FreeBSD uses 8); rust-lang/libc apple/mod.rs agrees).
+	AI_NUMERICSERV AddressInfo = 0x1000
+	// AI_PASSIVE is socket.AI_PASSIVE (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_PASSIVE AddressInfo = 1
+	// AI_UNUSABLE is socket.AI_UNUSABLE (group AI; value stated in the spec: macOS SDK netdb.h: 0x10000000; rust-lang/libc apple/mod.rs agrees).
+	AI_UNUSABLE AddressInfo = 0x10000000
+	// AI_V4MAPPED is socket.AI_V4MAPPED (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_V4MAPPED AddressInfo = 0x800
+	// AI_V4MAPPED_CFG is socket.AI_V4MAPPED_CFG (group AI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	AI_V4MAPPED_CFG AddressInfo = 512
+)
+
+// Group NI: flags and buffer sizes of GetNameInfo.
+const (
+	// NI_DGRAM is socket.NI_DGRAM (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_DGRAM = 16
+	// NI_MAXHOST is socket.NI_MAXHOST (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_MAXHOST = 0x401
+	// NI_MAXSERV is socket.NI_MAXSERV (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_MAXSERV = 32
+	// NI_NAMEREQD is socket.NI_NAMEREQD (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_NAMEREQD = 4
+	// NI_NOFQDN is socket.NI_NOFQDN (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_NOFQDN = 1
+	// NI_NUMERICHOST is socket.NI_NUMERICHOST (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_NUMERICHOST = 2
+	// NI_NUMERICSCOPE is socket.NI_NUMERICSCOPE (group NI; value stated in the spec: macOS SDK netdb.h: 0x00000100 (FreeBSD uses 0x20); rust-lang/libc apple/mod.rs agrees).
+	NI_NUMERICSCOPE = 256
+	// NI_NUMERICSERV is socket.NI_NUMERICSERV (group NI; value stated in the spec: macOS SDK netdb.h (Apple Libinfo netdb.h); rust-lang/libc apple/mod.rs agrees).
+	NI_NUMERICSERV = 8
+	// NI_WITHSCOPEID is socket.NI_WITHSCOPEID (group NI; value stated in the spec: macOS SDK netdb.h: 0x00000020 under !_POSIX_C_SOURCE || _DARWIN_C_SOURCE).
+	NI_WITHSCOPEID = 32
+)
+
 // Group TCP: TCP options (level IPPROTO_TCP).
 // Availability: TCP_KEEPALIVE is the macOS name of Linux's TCP_KEEPIDLE.
 const (
@@ -872,6 +993,13 @@ const (
 	LOCAL_PEERTOKEN = 6
 	// LOCAL_PEERUUID is socket.LOCAL_PEERUUID (group LOCAL; from golang.org/x/sys: newer than the headers scraped).
 	LOCAL_PEERUUID = 4
+)
+
+// Group SYSPROTO: PF_SYSTEM protocols of macOS (SYSPROTO_CONTROL).
+// Availability: macOS.
+const (
+	// SYSPROTO_CONTROL is socket.SYSPROTO_CONTROL (group SYSPROTO; value stated in the spec: xnu bsd/sys/sys_domain.h SYSPROTO_CONTROL 2 (several copies agree)).
+	SYSPROTO_CONTROL = 2
 )
 
 // String returns the constant's name, as Python's AddressFamily enum prints it.
@@ -977,7 +1105,7 @@ func (v MsgFlag) String() string {
 	return formatFlags(int64(v), msgFlagNames[:], "MsgFlag")
 }
 
-var addressInfoNames = [...]flagName{}
+var addressInfoNames = [...]flagName{{1, "AI_PASSIVE"}, {2, "AI_CANONNAME"}, {4, "AI_NUMERICHOST"}, {256, "AI_ALL"}, {512, "AI_V4MAPPED_CFG"}, {0x400, "AI_ADDRCONFIG"}, {0x800, "AI_V4MAPPED"}, {0x1000, "AI_NUMERICSERV"}, {0x10000000, "AI_UNUSABLE"}}
 
 // String returns the names of the flags set, joined by '|', as Python's AddressInfo prints them.
 func (v AddressInfo) String() string {
@@ -1025,9 +1153,44 @@ var constantTable = [...]Constant{
 	{"AF_UNSPEC", "AF", 0},
 	{"AF_UTUN", "AF", 38},
 	{"AF_VSOCK", "AF", 40},
+	{"AI_ADDRCONFIG", "AI", 0x400},
+	{"AI_ALL", "AI", 256},
+	{"AI_CANONNAME", "AI", 2},
+	{"AI_DEFAULT", "AI", 0x600},
+	{"AI_MASK", "AI", 0x1407},
+	{"AI_NUMERICHOST", "AI", 4},
+	{"AI_NUMERICSERV", "AI", 0x1000},
+	{"AI_PASSIVE", "AI", 1},
+	{"AI_UNUSABLE", "AI", 0x10000000},
+	{"AI_V4MAPPED", "AI", 0x800},
+	{"AI_V4MAPPED_CFG", "AI", 512},
 	{"EAGAIN", "ERRNO", 35},
+	{"EAI_ADDRFAMILY", "EAI", 1},
+	{"EAI_AGAIN", "EAI", 2},
+	{"EAI_BADFLAGS", "EAI", 3},
+	{"EAI_BADHINTS", "EAI", 12},
+	{"EAI_FAIL", "EAI", 4},
+	{"EAI_FAMILY", "EAI", 5},
+	{"EAI_MAX", "EAI", 15},
+	{"EAI_MEMORY", "EAI", 6},
+	{"EAI_NODATA", "EAI", 7},
+	{"EAI_NONAME", "EAI", 8},
+	{"EAI_OVERFLOW", "EAI", 14},
+	{"EAI_PROTOCOL", "EAI", 13},
+	{"EAI_SERVICE", "EAI", 9},
+	{"EAI_SOCKTYPE", "EAI", 10},
+	{"EAI_SYSTEM", "EAI", 11},
 	{"EBADF", "ERRNO", 9},
 	{"EWOULDBLOCK", "ERRNO", 35},
+	{"INADDR_ALLHOSTS_GROUP", "INADDR", 0xe0000001},
+	{"INADDR_ANY", "INADDR", 0},
+	{"INADDR_BROADCAST", "INADDR", 0xffffffff},
+	{"INADDR_LOOPBACK", "INADDR", 0x7f000001},
+	{"INADDR_MAX_LOCAL_GROUP", "INADDR", 0xe00000ff},
+	{"INADDR_NONE", "INADDR", 0xffffffff},
+	{"INADDR_UNSPEC_GROUP", "INADDR", 0xe0000000},
+	{"IPPORT_RESERVED", "IPPORT", 0x400},
+	{"IPPORT_USERRESERVED", "IPPORT", 0x1388},
 	{"IPPROTO_3PC", "IPPROTO", 34},
 	{"IPPROTO_ADFS", "IPPROTO", 68},
 	{"IPPROTO_AH", "IPPROTO", 51},
@@ -1308,6 +1471,16 @@ var constantTable = [...]Constant{
 	{"MSG_TRUNC", "MSG", 16},
 	{"MSG_WAITALL", "MSG", 64},
 	{"MSG_WAITSTREAM", "MSG", 512},
+	{"NI_DGRAM", "NI", 16},
+	{"NI_MAXHOST", "NI", 0x401},
+	{"NI_MAXSERV", "NI", 32},
+	{"NI_NAMEREQD", "NI", 4},
+	{"NI_NOFQDN", "NI", 1},
+	{"NI_NUMERICHOST", "NI", 2},
+	{"NI_NUMERICSCOPE", "NI", 256},
+	{"NI_NUMERICSERV", "NI", 8},
+	{"NI_WITHSCOPEID", "NI", 32},
+	{"PF_SYSTEM", "PF", 32},
 	{"SCM_CREDS", "SCM", 3},
 	{"SCM_RIGHTS", "SCM", 1},
 	{"SCM_TIMESTAMP", "SCM", 2},
@@ -1321,8 +1494,11 @@ var constantTable = [...]Constant{
 	{"SOCK_RDM", "SOCK", 4},
 	{"SOCK_SEQPACKET", "SOCK", 5},
 	{"SOCK_STREAM", "SOCK", 1},
+	{"SOL_IP", "SOL", 0},
 	{"SOL_LOCAL", "SOL", 0},
 	{"SOL_SOCKET", "SOL", 0xffff},
+	{"SOL_TCP", "SOL", 6},
+	{"SOL_UDP", "SOL", 17},
 	{"SOMAXCONN", "SO", 128},
 	{"SO_ACCEPTCONN", "SO", 2},
 	{"SO_BROADCAST", "SO", 32},
@@ -1367,6 +1543,7 @@ var constantTable = [...]Constant{
 	{"SO_USELOOPBACK", "SO", 64},
 	{"SO_WANTMORE", "SO", 0x4000},
 	{"SO_WANTOOBFLAG", "SO", 0x8000},
+	{"SYSPROTO_CONTROL", "SYSPROTO", 2},
 	{"TCP_CONNECTIONTIMEOUT", "TCP", 32},
 	{"TCP_CONNECTION_INFO", "TCP", 262},
 	{"TCP_ENABLE_ECN", "TCP", 260},
@@ -1426,6 +1603,30 @@ const (
 	alignofLinger        = 4
 	offsetofLingerOnoff  = 0
 	offsetofLingerLinger = 4
+	// struct sockaddr_dl (AF_LINK link-level address (BSD, macOS))
+	sizeofSockaddrDL         = 20
+	alignofSockaddrDL        = 2
+	offsetofSockaddrDLLen    = 0
+	offsetofSockaddrDLFamily = 1
+	offsetofSockaddrDLIndex  = 2
+	offsetofSockaddrDLType   = 4
+	offsetofSockaddrDLNlen   = 5
+	offsetofSockaddrDLAlen   = 6
+	offsetofSockaddrDLSlen   = 7
+	offsetofSockaddrDLData   = 8
+	// struct sockaddr_ctl (PF_SYSTEM / SYSPROTO_CONTROL kernel control address (macOS))
+	sizeofSockaddrCtl          = 32
+	alignofSockaddrCtl         = 4
+	offsetofSockaddrCtlLen     = 0
+	offsetofSockaddrCtlFamily  = 1
+	offsetofSockaddrCtlSysaddr = 2
+	offsetofSockaddrCtlID      = 4
+	offsetofSockaddrCtlUnit    = 8
+	// struct ctl_info (CTLIOCGINFO argument (kernel control name -> id), macOS)
+	sizeofCtlInfo       = 100
+	alignofCtlInfo      = 4
+	offsetofCtlInfoID   = 0
+	offsetofCtlInfoName = 4
 	// cmsgAlign:  = the alignment unit of ancillary data (CMSG_ALIGN rounds up to it)
 	cmsgAlign = 4
 	// sizeofInt:  = size of a C int (SCM_RIGHTS items, integer socket options)
@@ -1551,6 +1752,129 @@ func (r *rawSockaddrUnix) unmarshal(b []byte) {
 	}
 }
 
+// rawSockaddrDL holds the fields of struct sockaddr_dl (20 bytes on darwin (amd64, arm64)).
+type rawSockaddrDL struct {
+	Len    uint8    // sdl_len: offset 0, 1 bytes
+	Family uint8    // sdl_family: offset 1, 1 bytes
+	Index  uint16   // sdl_index: offset 2, 2 bytes
+	Type   uint8    // sdl_type: offset 4, 1 bytes
+	Nlen   uint8    // sdl_nlen: offset 5, 1 bytes
+	Alen   uint8    // sdl_alen: offset 6, 1 bytes
+	Slen   uint8    // sdl_slen: offset 7, 1 bytes
+	Data   [12]byte // sdl_data: offset 8, 12 bytes
+}
+
+// marshal writes r as struct sockaddr_dl into b (at least 20 bytes), zeroing padding, and returns 20.
+func (r *rawSockaddrDL) marshal(b []byte) int {
+	b = b[:20]
+	clear(b)
+	b[0] = r.Len
+	b[1] = r.Family
+	binary.NativeEndian.PutUint16(b[2:], r.Index)
+	b[4] = r.Type
+	b[5] = r.Nlen
+	b[6] = r.Alen
+	b[7] = r.Slen
+	copy(b[8:20], r.Data[:])
+	return 20
+}
+
+// unmarshal reads r from b, which holds struct sockaddr_dl as the kernel returned it; fields past len(b) stay zero.
+func (r *rawSockaddrDL) unmarshal(b []byte) {
+	*r = rawSockaddrDL{}
+	if len(b) >= 1 {
+		r.Len = b[0]
+	}
+	if len(b) >= 2 {
+		r.Family = b[1]
+	}
+	if len(b) >= 4 {
+		r.Index = binary.NativeEndian.Uint16(b[2:])
+	}
+	if len(b) >= 5 {
+		r.Type = b[4]
+	}
+	if len(b) >= 6 {
+		r.Nlen = b[5]
+	}
+	if len(b) >= 7 {
+		r.Alen = b[6]
+	}
+	if len(b) >= 8 {
+		r.Slen = b[7]
+	}
+	if len(b) > 8 {
+		copy(r.Data[:], b[8:])
+	}
+}
+
+// rawSockaddrCtl holds the fields of struct sockaddr_ctl (32 bytes on darwin (amd64, arm64)).
+type rawSockaddrCtl struct {
+	Len     uint8  // sc_len: offset 0, 1 bytes
+	Family  uint8  // sc_family: offset 1, 1 bytes
+	Sysaddr uint16 // ss_sysaddr: offset 2, 2 bytes
+	ID      uint32 // sc_id: offset 4, 4 bytes
+	Unit    uint32 // sc_unit: offset 8, 4 bytes
+}
+
+// marshal writes r as struct sockaddr_ctl into b (at least 32 bytes), zeroing padding, and returns 32.
+func (r *rawSockaddrCtl) marshal(b []byte) int {
+	b = b[:32]
+	clear(b)
+	b[0] = r.Len
+	b[1] = r.Family
+	binary.NativeEndian.PutUint16(b[2:], r.Sysaddr)
+	binary.NativeEndian.PutUint32(b[4:], r.ID)
+	binary.NativeEndian.PutUint32(b[8:], r.Unit)
+	return 32
+}
+
+// unmarshal reads r from b, which holds struct sockaddr_ctl as the kernel returned it; fields past len(b) stay zero.
+func (r *rawSockaddrCtl) unmarshal(b []byte) {
+	*r = rawSockaddrCtl{}
+	if len(b) >= 1 {
+		r.Len = b[0]
+	}
+	if len(b) >= 2 {
+		r.Family = b[1]
+	}
+	if len(b) >= 4 {
+		r.Sysaddr = binary.NativeEndian.Uint16(b[2:])
+	}
+	if len(b) >= 8 {
+		r.ID = binary.NativeEndian.Uint32(b[4:])
+	}
+	if len(b) >= 12 {
+		r.Unit = binary.NativeEndian.Uint32(b[8:])
+	}
+}
+
+// rawCtlInfo holds the fields of struct ctl_info (100 bytes on darwin (amd64, arm64)).
+type rawCtlInfo struct {
+	ID   uint32   // ctl_id: offset 0, 4 bytes
+	Name [96]byte // ctl_name: offset 4, 96 bytes
+}
+
+// marshal writes r as struct ctl_info into b (at least 100 bytes), zeroing padding, and returns 100.
+func (r *rawCtlInfo) marshal(b []byte) int {
+	b = b[:100]
+	clear(b)
+	binary.NativeEndian.PutUint32(b[0:], r.ID)
+	copy(b[4:100], r.Name[:])
+	return 100
+}
+
+// unmarshal reads r from b, which holds struct ctl_info as the kernel returned it; fields past len(b) stay zero.
+func (r *rawCtlInfo) unmarshal(b []byte) {
+	*r = rawCtlInfo{}
+	if len(b) >= 4 {
+		r.ID = binary.NativeEndian.Uint32(b[0:])
+	}
+	if len(b) > 4 {
+		copy(r.Name[:], b[4:])
+	}
+}
+
 // layoutTable describes every scraped C layout (for tests and introspection).
 var layoutTable = [...]layoutInfo{
 	{"SockaddrInet4", "struct sockaddr_in", sizeofSockaddrInet4, alignofSockaddrInet4, []layoutField{
@@ -1580,5 +1904,26 @@ var layoutTable = [...]layoutInfo{
 	{"Linger", "struct linger", sizeofLinger, alignofLinger, []layoutField{
 		{"l_onoff", offsetofLingerOnoff, 4},
 		{"l_linger", offsetofLingerLinger, 4},
+	}},
+	{"SockaddrDL", "struct sockaddr_dl", sizeofSockaddrDL, alignofSockaddrDL, []layoutField{
+		{"sdl_len", offsetofSockaddrDLLen, 1},
+		{"sdl_family", offsetofSockaddrDLFamily, 1},
+		{"sdl_index", offsetofSockaddrDLIndex, 2},
+		{"sdl_type", offsetofSockaddrDLType, 1},
+		{"sdl_nlen", offsetofSockaddrDLNlen, 1},
+		{"sdl_alen", offsetofSockaddrDLAlen, 1},
+		{"sdl_slen", offsetofSockaddrDLSlen, 1},
+		{"sdl_data", offsetofSockaddrDLData, 12},
+	}},
+	{"SockaddrCtl", "struct sockaddr_ctl", sizeofSockaddrCtl, alignofSockaddrCtl, []layoutField{
+		{"sc_len", offsetofSockaddrCtlLen, 1},
+		{"sc_family", offsetofSockaddrCtlFamily, 1},
+		{"ss_sysaddr", offsetofSockaddrCtlSysaddr, 2},
+		{"sc_id", offsetofSockaddrCtlID, 4},
+		{"sc_unit", offsetofSockaddrCtlUnit, 4},
+	}},
+	{"CtlInfo", "struct ctl_info", sizeofCtlInfo, alignofCtlInfo, []layoutField{
+		{"ctl_id", offsetofCtlInfoID, 4},
+		{"ctl_name", offsetofCtlInfoName, 96},
 	}},
 }

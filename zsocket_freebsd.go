@@ -5,6 +5,7 @@
 // Constants and C layouts for freebsd (amd64, arm64), from spec/*.yaml. Provenance of every value:
 // spec/scrape/freebsd_<arch>.json. Sources:
 //   - xsys: go-module; golang.org/x/sys v0.49.0
+//   - spec: spec
 
 package socket
 
@@ -344,10 +345,16 @@ const (
 
 // Group SOL: option levels for GetSockOpt/SetSockOpt.
 const (
+	// SOL_IP is socket.SOL_IP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_IP)).
+	SOL_IP = 0
 	// SOL_LOCAL is socket.SOL_LOCAL (group SOL; from golang.org/x/sys: newer than the headers scraped).
 	SOL_LOCAL = 0
 	// SOL_SOCKET is socket.SOL_SOCKET (group SOL; from golang.org/x/sys: newer than the headers scraped).
 	SOL_SOCKET = 0xffff
+	// SOL_TCP is socket.SOL_TCP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_TCP)).
+	SOL_TCP = 6
+	// SOL_UDP is socket.SOL_UDP (group SOL; value stated in the spec: not in the OS headers; CPython Modules/socketmodule.c's fallback (IPPROTO_UDP)).
+	SOL_UDP = 17
 )
 
 // Group SCM: types of socket-level ancillary data (SendMsg/RecvMsg).
@@ -356,6 +363,8 @@ const (
 	SCM_BINTIME = 4
 	// SCM_CREDS is socket.SCM_CREDS (group SCM; from golang.org/x/sys: newer than the headers scraped).
 	SCM_CREDS = 3
+	// SCM_CREDS2 is socket.SCM_CREDS2 (group SCM; value stated in the spec: FreeBSD sys/sys/socket.h 0x08 (two copies agree)).
+	SCM_CREDS2 = 8
 	// SCM_MONOTONIC is socket.SCM_MONOTONIC (group SCM; from golang.org/x/sys: newer than the headers scraped).
 	SCM_MONOTONIC = 6
 	// SCM_REALTIME is socket.SCM_REALTIME (group SCM; from golang.org/x/sys: newer than the headers scraped).
@@ -614,6 +623,32 @@ const (
 	IPPROTO_XNET = 15
 	// IPPROTO_XTP is socket.IPPROTO_XTP (group IPPROTO; from golang.org/x/sys: newer than the headers scraped).
 	IPPROTO_XTP = 36
+)
+
+// Group IPPORT: reserved port boundaries.
+const (
+	// IPPORT_RESERVED is socket.IPPORT_RESERVED (group IPPORT; value stated in the spec: FreeBSD sys/netinet/in.h IPPORT_RESERVED 1024).
+	IPPORT_RESERVED = 0x400
+	// IPPORT_USERRESERVED is socket.IPPORT_USERRESERVED (group IPPORT; value stated in the spec: not in FreeBSD's headers (in.h has IPPORT_EPHEMERALFIRST/LAST); CPython Modules/socketmodule.c's fallback value, kept for parity with Python).
+	IPPORT_USERRESERVED = 0x1388
+)
+
+// Group INADDR: special IPv4 addresses, as host-order integers.
+const (
+	// INADDR_ALLHOSTS_GROUP is socket.INADDR_ALLHOSTS_GROUP (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_ALLHOSTS_GROUP = 0xe0000001
+	// INADDR_ANY is socket.INADDR_ANY (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_ANY = 0
+	// INADDR_BROADCAST is socket.INADDR_BROADCAST (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_BROADCAST = 0xffffffff
+	// INADDR_LOOPBACK is socket.INADDR_LOOPBACK (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_LOOPBACK = 0x7f000001
+	// INADDR_MAX_LOCAL_GROUP is socket.INADDR_MAX_LOCAL_GROUP (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_MAX_LOCAL_GROUP = 0xe00000ff
+	// INADDR_NONE is socket.INADDR_NONE (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_NONE = 0xffffffff
+	// INADDR_UNSPEC_GROUP is socket.INADDR_UNSPEC_GROUP (group INADDR; value stated in the spec: FreeBSD sys/netinet/in.h).
+	INADDR_UNSPEC_GROUP = 0xe0000000
 )
 
 // Group IP: IPv4 options (level IPPROTO_IP) and IPv4 header values.
@@ -926,6 +961,84 @@ const (
 	IPV6_VLAN_PCP = 75
 )
 
+// Group EAI: error codes of GetAddrInfo/GetNameInfo (GAIError.Code).
+const (
+	// EAI_ADDRFAMILY is socket.EAI_ADDRFAMILY (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h under __BSD_VISIBLE (re-added for 14.0, gai_strerror(3))).
+	EAI_ADDRFAMILY = 1
+	// EAI_AGAIN is socket.EAI_AGAIN (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_AGAIN = 2
+	// EAI_BADFLAGS is socket.EAI_BADFLAGS (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_BADFLAGS = 3
+	// EAI_BADHINTS is socket.EAI_BADHINTS (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_BADHINTS = 12
+	// EAI_FAIL is socket.EAI_FAIL (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_FAIL = 4
+	// EAI_FAMILY is socket.EAI_FAMILY (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_FAMILY = 5
+	// EAI_MAX is socket.EAI_MAX (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_MAX = 15
+	// EAI_MEMORY is socket.EAI_MEMORY (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_MEMORY = 6
+	// EAI_NODATA is socket.EAI_NODATA (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h under __BSD_VISIBLE (re-added for 14.0, gai_strerror(3))).
+	EAI_NODATA = 7
+	// EAI_NONAME is socket.EAI_NONAME (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_NONAME = 8
+	// EAI_OVERFLOW is socket.EAI_OVERFLOW (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_OVERFLOW = 14
+	// EAI_PROTOCOL is socket.EAI_PROTOCOL (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_PROTOCOL = 13
+	// EAI_SERVICE is socket.EAI_SERVICE (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_SERVICE = 9
+	// EAI_SOCKTYPE is socket.EAI_SOCKTYPE (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_SOCKTYPE = 10
+	// EAI_SYSTEM is socket.EAI_SYSTEM (group EAI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	EAI_SYSTEM = 11
+)
+
+// Group AI: flags of GetAddrInfo.
+const (
+	// AI_ADDRCONFIG is socket.AI_ADDRCONFIG (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_ADDRCONFIG AddressInfo = 0x400
+	// AI_ALL is socket.AI_ALL (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_ALL AddressInfo = 256
+	// AI_CANONNAME is socket.AI_CANONNAME (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_CANONNAME AddressInfo = 2
+	// AI_DEFAULT is socket.AI_DEFAULT (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree): AI_V4MAPPED_CFG | AI_ADDRCONFIG).
+	AI_DEFAULT AddressInfo = 0x600
+	// AI_MASK is socket.AI_MASK (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree): PASSIVE|CANONNAME|NUMERICHOST|NUMERICSERV|ADDRCONFIG|ALL|V4MAPPED = 0xd0f).
+	AI_MASK AddressInfo = 0xd0f
+	// AI_NUMERICHOST is socket.AI_NUMERICHOST (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_NUMERICHOST AddressInfo = 4
+	// AI_NUMERICSERV is socket.AI_NUMERICSERV (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_NUMERICSERV AddressInfo = 8
+	// AI_PASSIVE is socket.AI_PASSIVE (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_PASSIVE AddressInfo = 1
+	// AI_V4MAPPED is socket.AI_V4MAPPED (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_V4MAPPED AddressInfo = 0x800
+	// AI_V4MAPPED_CFG is socket.AI_V4MAPPED_CFG (group AI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	AI_V4MAPPED_CFG AddressInfo = 512
+)
+
+// Group NI: flags and buffer sizes of GetNameInfo.
+const (
+	// NI_DGRAM is socket.NI_DGRAM (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_DGRAM = 16
+	// NI_MAXHOST is socket.NI_MAXHOST (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_MAXHOST = 0x401
+	// NI_MAXSERV is socket.NI_MAXSERV (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_MAXSERV = 32
+	// NI_NAMEREQD is socket.NI_NAMEREQD (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_NAMEREQD = 4
+	// NI_NOFQDN is socket.NI_NOFQDN (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_NOFQDN = 1
+	// NI_NUMERICHOST is socket.NI_NUMERICHOST (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_NUMERICHOST = 2
+	// NI_NUMERICSCOPE is socket.NI_NUMERICSCOPE (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_NUMERICSCOPE = 32
+	// NI_NUMERICSERV is socket.NI_NUMERICSERV (group NI; value stated in the spec: FreeBSD 14 include/netdb.h (three copies of freebsd-src agree)).
+	NI_NUMERICSERV = 8
+)
+
 // Group TCP: TCP options (level IPPROTO_TCP).
 // Availability: TCP_KEEPALIVE is the macOS name of Linux's TCP_KEEPIDLE.
 const (
@@ -1135,6 +1248,15 @@ const (
 	TCP_VENDOR = 0x80000000
 )
 
+// Group UDPLITE: UDP-Lite checksum coverage options (level IPPROTO_UDPLITE).
+// Availability: Linux >= 2.6.20, FreeBSD >= 10.1-RELEASE.
+const (
+	// UDPLITE_RECV_CSCOV is socket.UDPLITE_RECV_CSCOV (group UDPLITE; value stated in the spec: FreeBSD sys/netinet/udplite.h (two copies agree); CPython exports its own fallback 11 instead).
+	UDPLITE_RECV_CSCOV = 4
+	// UDPLITE_SEND_CSCOV is socket.UDPLITE_SEND_CSCOV (group UDPLITE; value stated in the spec: FreeBSD sys/netinet/udplite.h (two copies agree); CPython exports its own fallback 10 instead because it does not include udplite.h, which the FreeBSD kernel would reject).
+	UDPLITE_SEND_CSCOV = 2
+)
+
 // Group SHUT: the how argument of Shutdown.
 const (
 	// SHUT_RD is socket.SHUT_RD (group SHUT; from golang.org/x/sys: newer than the headers scraped).
@@ -1155,6 +1277,47 @@ const (
 	EWOULDBLOCK = 35
 )
 
+// Group BTPROTO: Bluetooth protocols, the third argument of Socket(AF_BLUETOOTH, ...).
+const (
+	// BTPROTO_HCI is socket.BTPROTO_HCI (group BTPROTO; value stated in the spec: FreeBSD sys/netgraph/bluetooth/include/ng_btsocket.h BLUETOOTH_PROTO_HCI; CPython maps BTPROTO_HCI to it).
+	BTPROTO_HCI = 134
+	// BTPROTO_L2CAP is socket.BTPROTO_L2CAP (group BTPROTO; value stated in the spec: FreeBSD ng_btsocket.h BLUETOOTH_PROTO_L2CAP; CPython maps BTPROTO_L2CAP to it).
+	BTPROTO_L2CAP = 135
+	// BTPROTO_RFCOMM is socket.BTPROTO_RFCOMM (group BTPROTO; value stated in the spec: FreeBSD ng_btsocket.h BLUETOOTH_PROTO_RFCOMM; CPython maps BTPROTO_RFCOMM to it).
+	BTPROTO_RFCOMM = 136
+	// BTPROTO_SCO is socket.BTPROTO_SCO (group BTPROTO; value stated in the spec: FreeBSD ng_btsocket.h BLUETOOTH_PROTO_SCO (exported by CPython main)).
+	BTPROTO_SCO = 137
+)
+
+// Group BT: Bluetooth socket options (level SOL_BLUETOOTH) and their values.
+const (
+	// SOL_HCI is socket.SOL_HCI (group BT; value stated in the spec: FreeBSD ng_btsocket.h SOL_HCI_RAW 0x0802; CPython defines SOL_HCI as SOL_HCI_RAW).
+	SOL_HCI = 0x802
+	// SOL_L2CAP is socket.SOL_L2CAP (group BT; value stated in the spec: FreeBSD ng_btsocket.h SOL_L2CAP 0x1609).
+	SOL_L2CAP = 0x1609
+	// SOL_RFCOMM is socket.SOL_RFCOMM (group BT; value stated in the spec: FreeBSD ng_btsocket.h SOL_RFCOMM 0x0816).
+	SOL_RFCOMM = 0x816
+	// SOL_SCO is socket.SOL_SCO (group BT; value stated in the spec: FreeBSD ng_btsocket.h SOL_SCO 0x0209).
+	SOL_SCO = 521
+)
+
+// Group HCI: Bluetooth HCI values, including the BTPROTO_HCI options HCI_FILTER, HCI_TIME_STAMP and HCI_DATA_DIR.
+// Availability: HCI_FILTER is not available on NetBSD/DragonFlyBSD; HCI_TIME_STAMP and HCI_DATA_DIR not on FreeBSD, NetBSD, DragonFlyBSD.
+const (
+	// HCI_DATA_DIR is socket.HCI_DATA_DIR (group HCI; value stated in the spec: FreeBSD ng_btsocket.h SO_HCI_RAW_DIRECTION (CPython main maps HCI_DATA_DIR to it)).
+	HCI_DATA_DIR = 2
+	// HCI_FILTER is socket.HCI_FILTER (group HCI; value stated in the spec: FreeBSD ng_btsocket.h SO_HCI_RAW_FILTER; CPython defines HCI_FILTER as it).
+	HCI_FILTER = 1
+)
+
+// Group BDADDR: Bluetooth addresses with special meanings, as strings (BDADDR_ANY binds to any adapter).
+const (
+	// BDADDR_ANY is socket.BDADDR_ANY (group BDADDR; value stated in the spec: CPython Modules/socketmodule.c defines it as this string where it supports Bluetooth).
+	BDADDR_ANY = "00:00:00:00:00:00"
+	// BDADDR_LOCAL is socket.BDADDR_LOCAL (group BDADDR; value stated in the spec: CPython Modules/socketmodule.c defines it as this string where it supports Bluetooth).
+	BDADDR_LOCAL = "00:00:00:FF:FF:FF"
+)
+
 // Group LOCAL: AF_UNIX (local) socket options of the BSDs and macOS (level SOL_LOCAL).
 // Availability: BSD, macOS.
 const (
@@ -1162,6 +1325,8 @@ const (
 	LOCAL_CONNWAIT = 4
 	// LOCAL_CREDS is socket.LOCAL_CREDS (group LOCAL; from golang.org/x/sys: newer than the headers scraped).
 	LOCAL_CREDS = 2
+	// LOCAL_CREDS_PERSISTENT is socket.LOCAL_CREDS_PERSISTENT (group LOCAL; value stated in the spec: FreeBSD sys/sys/un.h; golang.org/x/sys v0.49.0 lacks it).
+	LOCAL_CREDS_PERSISTENT = 3
 	// LOCAL_PEERCRED is socket.LOCAL_PEERCRED (group LOCAL; from golang.org/x/sys: newer than the headers scraped).
 	LOCAL_PEERCRED = 1
 	// LOCAL_VENDOR is socket.LOCAL_VENDOR (group LOCAL; from golang.org/x/sys: newer than the headers scraped).
@@ -1371,7 +1536,7 @@ func (v MsgFlag) String() string {
 	return formatFlags(int64(v), msgFlagNames[:], "MsgFlag")
 }
 
-var addressInfoNames = [...]flagName{}
+var addressInfoNames = [...]flagName{{1, "AI_PASSIVE"}, {2, "AI_CANONNAME"}, {4, "AI_NUMERICHOST"}, {8, "AI_NUMERICSERV"}, {256, "AI_ALL"}, {512, "AI_V4MAPPED_CFG"}, {0x400, "AI_ADDRCONFIG"}, {0x800, "AI_V4MAPPED"}}
 
 // String returns the names of the flags set, joined by '|', as Python's AddressInfo prints them.
 func (v AddressInfo) String() string {
@@ -1467,9 +1632,49 @@ var constantTable = [...]Constant{
 	{"AF_VENDOR45", "AF", 129},
 	{"AF_VENDOR46", "AF", 131},
 	{"AF_VENDOR47", "AF", 133},
+	{"AI_ADDRCONFIG", "AI", 0x400},
+	{"AI_ALL", "AI", 256},
+	{"AI_CANONNAME", "AI", 2},
+	{"AI_DEFAULT", "AI", 0x600},
+	{"AI_MASK", "AI", 0xd0f},
+	{"AI_NUMERICHOST", "AI", 4},
+	{"AI_NUMERICSERV", "AI", 8},
+	{"AI_PASSIVE", "AI", 1},
+	{"AI_V4MAPPED", "AI", 0x800},
+	{"AI_V4MAPPED_CFG", "AI", 512},
+	{"BTPROTO_HCI", "BTPROTO", 134},
+	{"BTPROTO_L2CAP", "BTPROTO", 135},
+	{"BTPROTO_RFCOMM", "BTPROTO", 136},
+	{"BTPROTO_SCO", "BTPROTO", 137},
 	{"EAGAIN", "ERRNO", 35},
+	{"EAI_ADDRFAMILY", "EAI", 1},
+	{"EAI_AGAIN", "EAI", 2},
+	{"EAI_BADFLAGS", "EAI", 3},
+	{"EAI_BADHINTS", "EAI", 12},
+	{"EAI_FAIL", "EAI", 4},
+	{"EAI_FAMILY", "EAI", 5},
+	{"EAI_MAX", "EAI", 15},
+	{"EAI_MEMORY", "EAI", 6},
+	{"EAI_NODATA", "EAI", 7},
+	{"EAI_NONAME", "EAI", 8},
+	{"EAI_OVERFLOW", "EAI", 14},
+	{"EAI_PROTOCOL", "EAI", 13},
+	{"EAI_SERVICE", "EAI", 9},
+	{"EAI_SOCKTYPE", "EAI", 10},
+	{"EAI_SYSTEM", "EAI", 11},
 	{"EBADF", "ERRNO", 9},
 	{"EWOULDBLOCK", "ERRNO", 35},
+	{"HCI_DATA_DIR", "HCI", 2},
+	{"HCI_FILTER", "HCI", 1},
+	{"INADDR_ALLHOSTS_GROUP", "INADDR", 0xe0000001},
+	{"INADDR_ANY", "INADDR", 0},
+	{"INADDR_BROADCAST", "INADDR", 0xffffffff},
+	{"INADDR_LOOPBACK", "INADDR", 0x7f000001},
+	{"INADDR_MAX_LOCAL_GROUP", "INADDR", 0xe00000ff},
+	{"INADDR_NONE", "INADDR", 0xffffffff},
+	{"INADDR_UNSPEC_GROUP", "INADDR", 0xe0000000},
+	{"IPPORT_RESERVED", "IPPORT", 0x400},
+	{"IPPORT_USERRESERVED", "IPPORT", 0x1388},
 	{"IPPROTO_3PC", "IPPROTO", 34},
 	{"IPPROTO_ADFS", "IPPROTO", 68},
 	{"IPPROTO_AH", "IPPROTO", 51},
@@ -1745,6 +1950,7 @@ var constantTable = [...]Constant{
 	{"IP_VLAN_PCP", "IP", 75},
 	{"LOCAL_CONNWAIT", "LOCAL", 4},
 	{"LOCAL_CREDS", "LOCAL", 2},
+	{"LOCAL_CREDS_PERSISTENT", "LOCAL", 3},
 	{"LOCAL_PEERCRED", "LOCAL", 1},
 	{"LOCAL_VENDOR", "LOCAL", 0x80000000},
 	{"MSG_CMSG_CLOEXEC", "MSG", 0x40000},
@@ -1762,8 +1968,17 @@ var constantTable = [...]Constant{
 	{"MSG_TRUNC", "MSG", 16},
 	{"MSG_WAITALL", "MSG", 64},
 	{"MSG_WAITFORONE", "MSG", 0x80000},
+	{"NI_DGRAM", "NI", 16},
+	{"NI_MAXHOST", "NI", 0x401},
+	{"NI_MAXSERV", "NI", 32},
+	{"NI_NAMEREQD", "NI", 4},
+	{"NI_NOFQDN", "NI", 1},
+	{"NI_NUMERICHOST", "NI", 2},
+	{"NI_NUMERICSCOPE", "NI", 32},
+	{"NI_NUMERICSERV", "NI", 8},
 	{"SCM_BINTIME", "SCM", 4},
 	{"SCM_CREDS", "SCM", 3},
+	{"SCM_CREDS2", "SCM", 8},
 	{"SCM_MONOTONIC", "SCM", 6},
 	{"SCM_REALTIME", "SCM", 5},
 	{"SCM_RIGHTS", "SCM", 1},
@@ -1780,8 +1995,15 @@ var constantTable = [...]Constant{
 	{"SOCK_RDM", "SOCK", 4},
 	{"SOCK_SEQPACKET", "SOCK", 5},
 	{"SOCK_STREAM", "SOCK", 1},
+	{"SOL_HCI", "BT", 0x802},
+	{"SOL_IP", "SOL", 0},
+	{"SOL_L2CAP", "BT", 0x1609},
 	{"SOL_LOCAL", "SOL", 0},
+	{"SOL_RFCOMM", "BT", 0x816},
+	{"SOL_SCO", "BT", 521},
 	{"SOL_SOCKET", "SOL", 0xffff},
+	{"SOL_TCP", "SOL", 6},
+	{"SOL_UDP", "SOL", 17},
 	{"SOMAXCONN", "SO", 128},
 	{"SO_ACCEPTCONN", "SO", 2},
 	{"SO_ACCEPTFILTER", "SO", 0x1000},
@@ -1930,6 +2152,8 @@ var constantTable = [...]Constant{
 	{"TCP_RACK_TLP_THRESH", "TCP", 0x427},
 	{"TCP_RACK_TLP_USE", "TCP", 0x447},
 	{"TCP_VENDOR", "TCP", 0x80000000},
+	{"UDPLITE_RECV_CSCOV", "UDPLITE", 4},
+	{"UDPLITE_SEND_CSCOV", "UDPLITE", 2},
 }
 
 // C layouts and expression probes (spec/families.yaml).
@@ -1967,6 +2191,17 @@ const (
 	alignofLinger        = 4
 	offsetofLingerOnoff  = 0
 	offsetofLingerLinger = 4
+	// struct sockaddr_dl (AF_LINK link-level address (BSD, macOS))
+	sizeofSockaddrDL         = 54
+	alignofSockaddrDL        = 2
+	offsetofSockaddrDLLen    = 0
+	offsetofSockaddrDLFamily = 1
+	offsetofSockaddrDLIndex  = 2
+	offsetofSockaddrDLType   = 4
+	offsetofSockaddrDLNlen   = 5
+	offsetofSockaddrDLAlen   = 6
+	offsetofSockaddrDLSlen   = 7
+	offsetofSockaddrDLData   = 8
 	// cmsgAlign:  = the alignment unit of ancillary data (CMSG_ALIGN rounds up to it)
 	cmsgAlign = 8
 	// sizeofInt:  = size of a C int (SCM_RIGHTS items, integer socket options)
@@ -2092,6 +2327,62 @@ func (r *rawSockaddrUnix) unmarshal(b []byte) {
 	}
 }
 
+// rawSockaddrDL holds the fields of struct sockaddr_dl (54 bytes on freebsd (amd64, arm64)).
+type rawSockaddrDL struct {
+	Len    uint8    // sdl_len: offset 0, 1 bytes
+	Family uint8    // sdl_family: offset 1, 1 bytes
+	Index  uint16   // sdl_index: offset 2, 2 bytes
+	Type   uint8    // sdl_type: offset 4, 1 bytes
+	Nlen   uint8    // sdl_nlen: offset 5, 1 bytes
+	Alen   uint8    // sdl_alen: offset 6, 1 bytes
+	Slen   uint8    // sdl_slen: offset 7, 1 bytes
+	Data   [46]byte // sdl_data: offset 8, 46 bytes
+}
+
+// marshal writes r as struct sockaddr_dl into b (at least 54 bytes), zeroing padding, and returns 54.
+func (r *rawSockaddrDL) marshal(b []byte) int {
+	b = b[:54]
+	clear(b)
+	b[0] = r.Len
+	b[1] = r.Family
+	binary.NativeEndian.PutUint16(b[2:], r.Index)
+	b[4] = r.Type
+	b[5] = r.Nlen
+	b[6] = r.Alen
+	b[7] = r.Slen
+	copy(b[8:54], r.Data[:])
+	return 54
+}
+
+// unmarshal reads r from b, which holds struct sockaddr_dl as the kernel returned it; fields past len(b) stay zero.
+func (r *rawSockaddrDL) unmarshal(b []byte) {
+	*r = rawSockaddrDL{}
+	if len(b) >= 1 {
+		r.Len = b[0]
+	}
+	if len(b) >= 2 {
+		r.Family = b[1]
+	}
+	if len(b) >= 4 {
+		r.Index = binary.NativeEndian.Uint16(b[2:])
+	}
+	if len(b) >= 5 {
+		r.Type = b[4]
+	}
+	if len(b) >= 6 {
+		r.Nlen = b[5]
+	}
+	if len(b) >= 7 {
+		r.Alen = b[6]
+	}
+	if len(b) >= 8 {
+		r.Slen = b[7]
+	}
+	if len(b) > 8 {
+		copy(r.Data[:], b[8:])
+	}
+}
+
 // layoutTable describes every scraped C layout (for tests and introspection).
 var layoutTable = [...]layoutInfo{
 	{"SockaddrInet4", "struct sockaddr_in", sizeofSockaddrInet4, alignofSockaddrInet4, []layoutField{
@@ -2121,5 +2412,15 @@ var layoutTable = [...]layoutInfo{
 	{"Linger", "struct linger", sizeofLinger, alignofLinger, []layoutField{
 		{"l_onoff", offsetofLingerOnoff, 4},
 		{"l_linger", offsetofLingerLinger, 4},
+	}},
+	{"SockaddrDL", "struct sockaddr_dl", sizeofSockaddrDL, alignofSockaddrDL, []layoutField{
+		{"sdl_len", offsetofSockaddrDLLen, 1},
+		{"sdl_family", offsetofSockaddrDLFamily, 1},
+		{"sdl_index", offsetofSockaddrDLIndex, 2},
+		{"sdl_type", offsetofSockaddrDLType, 1},
+		{"sdl_nlen", offsetofSockaddrDLNlen, 1},
+		{"sdl_alen", offsetofSockaddrDLAlen, 1},
+		{"sdl_slen", offsetofSockaddrDLSlen, 1},
+		{"sdl_data", offsetofSockaddrDLData, 46},
 	}},
 }

@@ -25,6 +25,8 @@ const (
 	AF_ATM AddressFamily = 22
 	// AF_BAN is socket.AF_BAN (group AF; from the winsock headers).
 	AF_BAN AddressFamily = 21
+	// AF_BLUETOOTH is socket.AF_BLUETOOTH (group AF; from the winsock headers).
+	AF_BLUETOOTH AddressFamily = 32
 	// AF_BTH is socket.AF_BTH (group AF; from the winsock headers).
 	AF_BTH AddressFamily = 32
 	// AF_CCITT is socket.AF_CCITT (group AF; from the winsock headers).
@@ -63,6 +65,8 @@ const (
 	AF_ISO AddressFamily = 7
 	// AF_LAT is socket.AF_LAT (group AF; from the winsock headers).
 	AF_LAT AddressFamily = 14
+	// AF_LINK is socket.AF_LINK (group AF; value stated in the spec: Windows SDK 10 ws2def.h: AF_LINK 33 when _WIN32_WINNT >= 0x0601; mingw-w64 10 lacks it).
+	AF_LINK AddressFamily = 33
 	// AF_MAX is socket.AF_MAX (group AF; from the winsock headers).
 	AF_MAX AddressFamily = 33
 	// AF_NETBIOS is socket.AF_NETBIOS (group AF; from the winsock headers).
@@ -294,6 +298,8 @@ const (
 
 // Group SOL: option levels for GetSockOpt/SetSockOpt.
 const (
+	// SOL_IP is socket.SOL_IP (group SOL; value stated in the spec: not in the Winsock headers; CPython Modules/socketmodule.c's fallback (IPPROTO_IP)).
+	SOL_IP = 0
 	// SOL_L2CAP is socket.SOL_L2CAP (group SOL; from the winsock headers).
 	SOL_L2CAP = 256
 	// SOL_RFCOMM is socket.SOL_RFCOMM (group SOL; from the winsock headers).
@@ -302,6 +308,10 @@ const (
 	SOL_SDP = 257
 	// SOL_SOCKET is socket.SOL_SOCKET (group SOL; from the winsock headers).
 	SOL_SOCKET = 0xffff
+	// SOL_TCP is socket.SOL_TCP (group SOL; value stated in the spec: not in the Winsock headers; CPython Modules/socketmodule.c's fallback (IPPROTO_TCP)).
+	SOL_TCP = 6
+	// SOL_UDP is socket.SOL_UDP (group SOL; value stated in the spec: not in the Winsock headers; CPython Modules/socketmodule.c's fallback (IPPROTO_UDP)).
+	SOL_UDP = 17
 )
 
 // Group IPPROTO: IP protocol numbers, the third argument of Socket() and option levels.
@@ -376,18 +386,26 @@ const (
 const (
 	// IPPORT_RESERVED is socket.IPPORT_RESERVED (group IPPORT; from the winsock headers).
 	IPPORT_RESERVED = 0x400
+	// IPPORT_USERRESERVED is socket.IPPORT_USERRESERVED (group IPPORT; value stated in the spec: CPython Modules/socketmodule.c fallback define (the winsock headers lack it)).
+	IPPORT_USERRESERVED = 0x1388
 )
 
 // Group INADDR: special IPv4 addresses, as host-order integers.
 const (
+	// INADDR_ALLHOSTS_GROUP is socket.INADDR_ALLHOSTS_GROUP (group INADDR; value stated in the spec: CPython Modules/socketmodule.c fallback define (the winsock headers lack it)).
+	INADDR_ALLHOSTS_GROUP = 0xe0000001
 	// INADDR_ANY is socket.INADDR_ANY (group INADDR; from the winsock headers).
 	INADDR_ANY = 0
 	// INADDR_BROADCAST is socket.INADDR_BROADCAST (group INADDR; from the winsock headers).
 	INADDR_BROADCAST = 0xffffffff
 	// INADDR_LOOPBACK is socket.INADDR_LOOPBACK (group INADDR; from the winsock headers).
 	INADDR_LOOPBACK = 0x7f000001
+	// INADDR_MAX_LOCAL_GROUP is socket.INADDR_MAX_LOCAL_GROUP (group INADDR; value stated in the spec: CPython Modules/socketmodule.c fallback define (the winsock headers lack it)).
+	INADDR_MAX_LOCAL_GROUP = 0xe00000ff
 	// INADDR_NONE is socket.INADDR_NONE (group INADDR; from the winsock headers).
 	INADDR_NONE = 0xffffffff
+	// INADDR_UNSPEC_GROUP is socket.INADDR_UNSPEC_GROUP (group INADDR; value stated in the spec: CPython Modules/socketmodule.c fallback define (the winsock headers lack it)).
+	INADDR_UNSPEC_GROUP = 0xe0000000
 )
 
 // Group IP: IPv4 options (level IPPROTO_IP) and IPv4 header values.
@@ -753,6 +771,47 @@ const (
 	EWOULDBLOCK = 140
 )
 
+// Group BTPROTO: Bluetooth protocols, the third argument of Socket(AF_BLUETOOTH, ...).
+const (
+	// BTPROTO_RFCOMM is socket.BTPROTO_RFCOMM (group BTPROTO; from the winsock headers).
+	BTPROTO_RFCOMM = 3
+)
+
+// Group BDADDR: Bluetooth addresses with special meanings, as strings (BDADDR_ANY binds to any adapter).
+const (
+	// BDADDR_ANY is socket.BDADDR_ANY (group BDADDR; value stated in the spec: CPython Modules/socketmodule.c defines it as this string where it supports Bluetooth).
+	BDADDR_ANY = "00:00:00:00:00:00"
+	// BDADDR_LOCAL is socket.BDADDR_LOCAL (group BDADDR; value stated in the spec: CPython Modules/socketmodule.c defines it as this string where it supports Bluetooth).
+	BDADDR_LOCAL = "00:00:00:FF:FF:FF"
+)
+
+// Group HV: Hyper-V sockets (AF_HYPERV) protocol, options, address flags and well-known VM IDs (strings).
+// Availability: Windows 10 1803 and later.
+const (
+	// HVSOCKET_ADDRESS_FLAG_PASSTHRU is socket.HVSOCKET_ADDRESS_FLAG_PASSTHRU (group HV; value stated in the spec: Windows SDK hvsocket.h).
+	HVSOCKET_ADDRESS_FLAG_PASSTHRU = 1
+	// HVSOCKET_CONNECTED_SUSPEND is socket.HVSOCKET_CONNECTED_SUSPEND (group HV; value stated in the spec: Windows SDK hvsocket.h).
+	HVSOCKET_CONNECTED_SUSPEND = 4
+	// HVSOCKET_CONNECT_TIMEOUT is socket.HVSOCKET_CONNECT_TIMEOUT (group HV; value stated in the spec: Windows SDK hvsocket.h).
+	HVSOCKET_CONNECT_TIMEOUT = 1
+	// HVSOCKET_CONNECT_TIMEOUT_MAX is socket.HVSOCKET_CONNECT_TIMEOUT_MAX (group HV; value stated in the spec: Windows SDK hvsocket.h).
+	HVSOCKET_CONNECT_TIMEOUT_MAX = 0x493e0
+	// HV_GUID_BROADCAST is socket.HV_GUID_BROADCAST (group HV; value stated in the spec: Windows SDK hvsocket.h DEFINE_GUID(HV_GUID_BROADCAST)).
+	HV_GUID_BROADCAST = "FFFFFFFF-FFFF-FFFF-FFFF-FFFFFFFFFFFF"
+	// HV_GUID_CHILDREN is socket.HV_GUID_CHILDREN (group HV; value stated in the spec: Windows SDK hvsocket.h DEFINE_GUID(HV_GUID_CHILDREN)).
+	HV_GUID_CHILDREN = "90DB8B89-0D35-4F79-8CE9-49EA0AC8B7CD"
+	// HV_GUID_LOOPBACK is socket.HV_GUID_LOOPBACK (group HV; value stated in the spec: Windows SDK hvsocket.h DEFINE_GUID(HV_GUID_LOOPBACK)).
+	HV_GUID_LOOPBACK = "E0E16197-DD56-4A10-9195-5EE7A155A838"
+	// HV_GUID_PARENT is socket.HV_GUID_PARENT (group HV; value stated in the spec: Windows SDK hvsocket.h DEFINE_GUID(HV_GUID_PARENT)).
+	HV_GUID_PARENT = "A42E7CDA-D03F-480C-9CC2-A4DE20ABB878"
+	// HV_GUID_WILDCARD is socket.HV_GUID_WILDCARD (group HV; value stated in the spec: Windows SDK hvsocket.h: HV_GUID_WILDCARD is HV_GUID_ZERO).
+	HV_GUID_WILDCARD = "00000000-0000-0000-0000-000000000000"
+	// HV_GUID_ZERO is socket.HV_GUID_ZERO (group HV; value stated in the spec: Windows SDK hvsocket.h DEFINE_GUID(HV_GUID_ZERO), as CPython spells it).
+	HV_GUID_ZERO = "00000000-0000-0000-0000-000000000000"
+	// HV_PROTOCOL_RAW is socket.HV_PROTOCOL_RAW (group HV; value stated in the spec: Windows SDK hvsocket.h (microsoft/win32metadata RecompiledIdlHeaders/shared/hvsocket.h)).
+	HV_PROTOCOL_RAW = 1
+)
+
 // Group SIO: WSAIoctl control codes accepted by Socket.Ioctl (Windows).
 // Availability: Windows.
 const (
@@ -969,9 +1028,9 @@ func (v AddressFamily) String() string {
 	case 31:
 		return "AF_ICLFXBM"
 	case 32:
-		return "AF_BTH"
+		return "AF_BLUETOOTH"
 	case 33:
-		return "AF_MAX"
+		return "AF_LINK"
 	case 34:
 		return "AF_HYPERV"
 	}
@@ -1015,6 +1074,7 @@ var constantTable = [...]Constant{
 	{"AF_APPLETALK", "AF", 16},
 	{"AF_ATM", "AF", 22},
 	{"AF_BAN", "AF", 21},
+	{"AF_BLUETOOTH", "AF", 32},
 	{"AF_BTH", "AF", 32},
 	{"AF_CCITT", "AF", 10},
 	{"AF_CHAOS", "AF", 5},
@@ -1034,6 +1094,7 @@ var constantTable = [...]Constant{
 	{"AF_IRDA", "AF", 26},
 	{"AF_ISO", "AF", 7},
 	{"AF_LAT", "AF", 14},
+	{"AF_LINK", "AF", 33},
 	{"AF_MAX", "AF", 33},
 	{"AF_NETBIOS", "AF", 17},
 	{"AF_NETDES", "AF", 28},
@@ -1060,6 +1121,7 @@ var constantTable = [...]Constant{
 	{"AI_RETURN_PREFERRED_NAMES", "AI", 0x10000},
 	{"AI_SECURE", "AI", 0x8000},
 	{"AI_V4MAPPED", "AI", 0x800},
+	{"BTPROTO_RFCOMM", "BTPROTO", 3},
 	{"EAGAIN", "ERRNO", 11},
 	{"EAI_AGAIN", "EAI", 0x2afa},
 	{"EAI_BADFLAGS", "EAI", 0x2726},
@@ -1072,11 +1134,20 @@ var constantTable = [...]Constant{
 	{"EAI_SOCKTYPE", "EAI", 0x273c},
 	{"EBADF", "ERRNO", 9},
 	{"EWOULDBLOCK", "ERRNO", 140},
+	{"HVSOCKET_ADDRESS_FLAG_PASSTHRU", "HV", 1},
+	{"HVSOCKET_CONNECTED_SUSPEND", "HV", 4},
+	{"HVSOCKET_CONNECT_TIMEOUT", "HV", 1},
+	{"HVSOCKET_CONNECT_TIMEOUT_MAX", "HV", 0x493e0},
+	{"HV_PROTOCOL_RAW", "HV", 1},
+	{"INADDR_ALLHOSTS_GROUP", "INADDR", 0xe0000001},
 	{"INADDR_ANY", "INADDR", 0},
 	{"INADDR_BROADCAST", "INADDR", 0xffffffff},
 	{"INADDR_LOOPBACK", "INADDR", 0x7f000001},
+	{"INADDR_MAX_LOCAL_GROUP", "INADDR", 0xe00000ff},
 	{"INADDR_NONE", "INADDR", 0xffffffff},
+	{"INADDR_UNSPEC_GROUP", "INADDR", 0xe0000000},
 	{"IPPORT_RESERVED", "IPPORT", 0x400},
+	{"IPPORT_USERRESERVED", "IPPORT", 0x1388},
 	{"IPPROTO_AH", "IPPROTO", 51},
 	{"IPPROTO_CBT", "IPPROTO", 7},
 	{"IPPROTO_DSTOPTS", "IPPROTO", 60},
@@ -1328,10 +1399,13 @@ var constantTable = [...]Constant{
 	{"SOCK_RDM", "SOCK", 4},
 	{"SOCK_SEQPACKET", "SOCK", 5},
 	{"SOCK_STREAM", "SOCK", 1},
+	{"SOL_IP", "SOL", 0},
 	{"SOL_L2CAP", "SOL", 256},
 	{"SOL_RFCOMM", "SOL", 3},
 	{"SOL_SDP", "SOL", 257},
 	{"SOL_SOCKET", "SOL", 0xffff},
+	{"SOL_TCP", "SOL", 6},
+	{"SOL_UDP", "SOL", 17},
 	{"SOMAXCONN", "SO", 0x7fffffff},
 	{"SO_ACCEPTCONN", "SO", 2},
 	{"SO_BROADCAST", "SO", 32},
