@@ -5,7 +5,8 @@ package resolve
 // a name that fails, and gethostbyname reports NO_RECOVERY): the name is
 // not empty, every label (but a final empty one, the trailing dot) is 1..63
 // characters of letters, digits, '-' and '_', and the name does not start
-// with '-'.
+// with '-'. (glibc unescapes "\c" and "\DDD" first; a name with a
+// backslash is refused here, a deliberate simplification.)
 func hostnameOK(name string) bool {
 	if name == "" || name == "." || len(name) > 254 || name[0] == '-' {
 		return false
