@@ -3,7 +3,6 @@
 package socket
 
 import (
-	"encoding/binary"
 	"net"
 	"net/netip"
 	"reflect"
@@ -95,7 +94,8 @@ func encodeInet4(op, host string, port int, b []byte) (int, error) {
 	if err := checkPort(op, port); err != nil {
 		return 0, err
 	}
-	r := rawSockaddrInet4{Family: uint16(AF_INET), Port: uint16(port), Addr: ip.As4()}
+	r := rawSockaddrInet4{Port: uint16(port), Addr: ip.As4()}
+	inet4Header(&r) // per OS: family (and BSD length byte)
 	return r.marshal(b), nil
 }
 
@@ -110,7 +110,8 @@ func encodeInet6(op string, v *Inet6Address, b []byte) (int, error) {
 	if v.FlowInfo > 0xfffff {
 		return 0, &OverflowError{Msg: op + "(): flowinfo must be 0-1048575."}
 	}
-	r := rawSockaddrInet6{Family: uint16(AF_INET6), Port: uint16(v.Port), Flowinfo: v.FlowInfo, Addr: ip.As16(), ScopeID: v.ScopeID}
+	r := rawSockaddrInet6{Port: uint16(v.Port), Flowinfo: v.FlowInfo, Addr: ip.As16(), ScopeID: v.ScopeID}
+	inet6Header(&r) // per OS: family (and BSD length byte)
 	return r.marshal(b), nil
 }
 
@@ -118,12 +119,12 @@ func encodeInet6(op string, v *Inet6Address, b []byte) (int, error) {
 // the whole sun_path; a file system path needs room for its NUL.
 func encodeUnix(path string, b []byte) (int, error) {
 	var r rawSockaddrUnix
-	r.Family = uint16(AF_UNIX)
 	if hasAbstractUnix && (len(path) == 0 || path[0] == 0) {
 		if len(path) > len(r.Path) {
 			return 0, &OSError{Msg: "AF_UNIX path too long"}
 		}
 		copy(r.Path[:], path)
+		unixHeader(&r, offsetofSockaddrUnixPath+len(path))
 		r.marshal(b)
 		return offsetofSockaddrUnixPath + len(path), nil
 	}
@@ -131,6 +132,7 @@ func encodeUnix(path string, b []byte) (int, error) {
 		return 0, &OSError{Msg: "AF_UNIX path too long"}
 	}
 	copy(r.Path[:], path)
+	unixHeader(&r, offsetofSockaddrUnixPath+len(path)+1) // per OS: family (and BSD length byte)
 	r.marshal(b)
 	return offsetofSockaddrUnixPath + len(path) + 1, nil
 }
@@ -142,7 +144,7 @@ func decodeSockaddr(b []byte) (Address, error) {
 	if len(b) < 2 {
 		return nil, nil
 	}
-	af := AddressFamily(binary.NativeEndian.Uint16(b))
+	af := sockaddrFamily(b) // per OS: u16 at 0 (linux), u8 at 1 (BSD)
 	switch af {
 	case AF_INET:
 		var r rawSockaddrInet4

@@ -127,25 +127,26 @@ type ioOp struct {
 // run performs the syscall once, without waiting.
 func (o *ioOp) run() syscall.Errno {
 	fd := uintptr(o.fd.sysfd)
+	p := capIO(o.p) // per OS (sys_*.go): darwin/freebsd cap one I/O below 2 GB
 	var r uintptr
 	var e syscall.Errno
 	switch o.kind {
 	case opRecv:
-		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(o.p))), uintptr(len(o.p)), uintptr(o.flags), 0, 0)
+		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), 0, 0)
 	case opRecvFrom:
 		o.salen = sizeofSockaddrStorage
-		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(o.p))), uintptr(len(o.p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen)))
+		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen)))
 	case opSend:
-		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(o.p))), uintptr(len(o.p)), uintptr(o.flags), 0, 0)
+		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), 0, 0)
 	case opSendTo:
-		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(o.p))), uintptr(len(o.p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen))
+		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen))
 	case opRecvmsg:
 		r, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags))
 	case opSendmsg:
 		r, _, e = unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags))
 	case opAccept:
 		o.salen = sizeofSockaddrStorage
-		r, _, e = unix.RawSyscall6(unix.SYS_ACCEPT4, fd, uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen)), unix.SOCK_CLOEXEC|unix.SOCK_NONBLOCK, 0, 0)
+		r, e = acceptRaw(fd, &o.sa[0], &o.salen) // per OS (sys_*.go): CLOEXEC|NONBLOCK
 	case opConnect:
 		if !pollNow(o.fd.sysfd, unix.POLLOUT) {
 			return syscall.EAGAIN
@@ -464,20 +465,7 @@ func (fd *netFD) waitTurn(d *dirState, deadline time.Time) error {
 	}
 }
 
-// pollNow reports whether fd is ready for events right now (poll with a zero
-// timeout).
-func pollNow(fd int, events int16) bool {
-	pfd := unix.PollFd{Fd: int32(fd), Events: events}
-	for i := 0; i < 100; i++ {
-		var ts unix.Timespec
-		n, _, e := unix.RawSyscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
-		if e == syscall.EINTR {
-			continue
-		}
-		return e == 0 && n > 0
-	}
-	return false
-}
+// pollNow (ready right now?) is per OS: sys_linux.go (ppoll), sys_bsd.go (poll).
 
 // errnoOf extracts the errno of a syscall error (EIO if it has none).
 func errnoOf(err error) syscall.Errno {

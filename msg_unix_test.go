@@ -39,9 +39,11 @@ func pipes(t *testing.T, n int) (r, w []int) {
 	t.Helper()
 	for i := 0; i < n; i++ {
 		var p [2]int
-		if err := unix.Pipe2(p[:], unix.O_CLOEXEC); err != nil {
+		if err := unix.Pipe(p[:]); err != nil { // no pipe2 on darwin
 			t.Fatal(err)
 		}
+		unix.CloseOnExec(p[0])
+		unix.CloseOnExec(p[1])
 		r, w = append(r, p[0]), append(w, p[1])
 	}
 	t.Cleanup(func() { closeFds(r); closeFds(w) })

@@ -14,7 +14,7 @@ import (
 
 // newSocketFD wraps an fd the package owns (already O_NONBLOCK).
 func newSocketFD(sysfd int, family AddressFamily, typ SocketKind, proto int, timeout time.Duration) *Socket {
-	s := &Socket{fd: newNetFD(sysfd), family: family, typ: typ &^ (SOCK_NONBLOCK | SOCK_CLOEXEC), proto: proto}
+	s := &Socket{fd: newNetFD(sysfd), family: family, typ: typ &^ (sockNonblock | sockCloexec), proto: proto}
 	s.timeout.Store(int64(timeout))
 	s.cleanup = runtime.AddCleanup(s, (*netFD).closeUnreachable, s.fd)
 	return s
@@ -34,13 +34,13 @@ func (fd *netFD) closeUnreachable() {
 // typ without SOCK_NONBLOCK/SOCK_CLOEXEC.
 func NewSocket(family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
 	fd, err := retryEINTR(func() (int, error) {
-		return unix.Socket(int(family), int(typ|SOCK_CLOEXEC|SOCK_NONBLOCK), proto)
+		return sysSocket(family, typ, proto) // per OS: CLOEXEC|NONBLOCK
 	})
 	if err != nil {
 		return nil, wrapErrno("socket", err)
 	}
 	timeout := GetDefaultTimeout()
-	if typ&SOCK_NONBLOCK != 0 {
+	if typ&sockNonblock != 0 {
 		timeout = 0
 	}
 	return newSocketFD(fd, family, typ, proto, timeout), nil
@@ -74,11 +74,11 @@ func socketFromFD(fd int, family AddressFamily, typ SocketKind, proto int) (*Soc
 		return nil, &ValueError{Msg: "negative file descriptor"}
 	}
 	if family < 0 {
-		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_DOMAIN)
+		v, err := fdFamily(fd) // per OS: SO_DOMAIN, or getsockname
 		if err != nil {
 			return nil, wrapErrno("socket", err)
 		}
-		family = AddressFamily(v)
+		family = v
 	}
 	if typ < 0 {
 		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_TYPE)
@@ -88,7 +88,7 @@ func socketFromFD(fd int, family AddressFamily, typ SocketKind, proto int) (*Soc
 		typ = SocketKind(v)
 	}
 	if proto < 0 {
-		v, err := unix.GetsockoptInt(fd, SOL_SOCKET, SO_PROTOCOL)
+		v, err := fdProto(fd) // per OS: SO_PROTOCOL, or 0
 		if err != nil {
 			return nil, wrapErrno("socket", err)
 		}
@@ -126,12 +126,12 @@ func SocketPair(family AddressFamily, typ SocketKind, proto int) (*Socket, *Sock
 	if typ == 0 {
 		typ = SOCK_STREAM
 	}
-	fds, err := unix.Socketpair(int(family), int(typ|SOCK_CLOEXEC|SOCK_NONBLOCK), proto)
+	fds, err := sysSocketpair(family, typ, proto) // per OS: CLOEXEC|NONBLOCK
 	if err != nil {
 		return nil, nil, wrapErrno("socketpair", err)
 	}
 	timeout := GetDefaultTimeout()
-	if typ&SOCK_NONBLOCK != 0 {
+	if typ&sockNonblock != 0 {
 		timeout = 0
 	}
 	return newSocketFD(fds[0], family, typ, proto, timeout), newSocketFD(fds[1], family, typ, proto, timeout), nil

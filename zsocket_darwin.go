@@ -1622,11 +1622,6 @@ const (
 	offsetofSockaddrCtlSysaddr = 2
 	offsetofSockaddrCtlID      = 4
 	offsetofSockaddrCtlUnit    = 8
-	// struct ctl_info (CTLIOCGINFO argument (kernel control name -> id), macOS)
-	sizeofCtlInfo       = 100
-	alignofCtlInfo      = 4
-	offsetofCtlInfoID   = 0
-	offsetofCtlInfoName = 4
 	// cmsgAlign:  = the alignment unit of ancillary data (CMSG_ALIGN rounds up to it)
 	cmsgAlign = 4
 	// sizeofInt:  = size of a C int (SCM_RIGHTS items, integer socket options)
@@ -1849,32 +1844,6 @@ func (r *rawSockaddrCtl) unmarshal(b []byte) {
 	}
 }
 
-// rawCtlInfo holds the fields of struct ctl_info (100 bytes on darwin (amd64, arm64)).
-type rawCtlInfo struct {
-	ID   uint32   // ctl_id: offset 0, 4 bytes
-	Name [96]byte // ctl_name: offset 4, 96 bytes
-}
-
-// marshal writes r as struct ctl_info into b (at least 100 bytes), zeroing padding, and returns 100.
-func (r *rawCtlInfo) marshal(b []byte) int {
-	b = b[:100]
-	clear(b)
-	binary.NativeEndian.PutUint32(b[0:], r.ID)
-	copy(b[4:100], r.Name[:])
-	return 100
-}
-
-// unmarshal reads r from b, which holds struct ctl_info as the kernel returned it; fields past len(b) stay zero.
-func (r *rawCtlInfo) unmarshal(b []byte) {
-	*r = rawCtlInfo{}
-	if len(b) >= 4 {
-		r.ID = binary.NativeEndian.Uint32(b[0:])
-	}
-	if len(b) > 4 {
-		copy(r.Name[:], b[4:])
-	}
-}
-
 // layoutTable describes every scraped C layout (for tests and introspection).
 var layoutTable = [...]layoutInfo{
 	{"SockaddrInet4", "struct sockaddr_in", sizeofSockaddrInet4, alignofSockaddrInet4, []layoutField{
@@ -1921,9 +1890,5 @@ var layoutTable = [...]layoutInfo{
 		{"ss_sysaddr", offsetofSockaddrCtlSysaddr, 2},
 		{"sc_id", offsetofSockaddrCtlID, 4},
 		{"sc_unit", offsetofSockaddrCtlUnit, 4},
-	}},
-	{"CtlInfo", "struct ctl_info", sizeofCtlInfo, alignofCtlInfo, []layoutField{
-		{"ctl_id", offsetofCtlInfoID, 4},
-		{"ctl_name", offsetofCtlInfoName, 96},
 	}},
 }
