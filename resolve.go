@@ -37,6 +37,7 @@ import (
 	"strconv"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/sockspec/socket/internal/resolve"
 )
@@ -180,10 +181,26 @@ func convertErr(ctx context.Context, err error) error {
 	default:
 		out = err
 	}
-	if ctx != nil && ctx.Err() != nil && !errors.Is(out, ctx.Err()) {
-		return &lookupCanceledError{err: out, ctxErr: ctx.Err()}
+	if ctxErr := contextEnded(ctx); ctxErr != nil && !errors.Is(out, ctxErr) {
+		return &lookupCanceledError{err: out, ctxErr: ctxErr}
 	}
 	return out
+}
+
+// contextEnded is ctx.Err(), also when the deadline has passed but the
+// context's timer has not fired yet (the resolver's socket deadline, set
+// from the context's, can fire first).
+func contextEnded(ctx context.Context) error {
+	if ctx == nil {
+		return nil
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if dl, ok := ctx.Deadline(); ok && !time.Now().Before(dl) {
+		return context.DeadlineExceeded
+	}
+	return nil
 }
 
 // checkIntArg is CPython's "i" argument conversion: a value outside C int's

@@ -13,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"reflect"
+	"runtime/pprof"
 	"sort"
 	"strings"
 	"sync"
@@ -189,9 +190,10 @@ func startTestDNS(t testing.TB, addr string, z *testDNS) *net.UDPAddr {
 }
 
 // hermeticResolver is the resolver configuration of this package's tests:
-// the machine's hosts, services and protocols files, "hosts: files dns",
-// and DNS sent to a server of the test binary on 127.0.0.1 that answers
-// NXDOMAIN to everything. No test of the package (including the core
+// the machine's hosts, services and protocols files, "hosts: files dns"
+// (testdata/resolve/nsswitch.conf; glibc's default without the file would
+// be "dns [!UNAVAIL=return] files"), and DNS sent to a server of the test
+// binary on 127.0.0.1 that answers NXDOMAIN to everything. No test of the package (including the core
 // tests that bind to host names) can reach the machine's nameserver.
 var hermeticResolver ResolverConfig
 
@@ -202,9 +204,10 @@ func init() {
 		port = pc.LocalAddr().(*net.UDPAddr).Port
 		go (&testDNS{}).serve(pc) // lives as long as the test binary
 	}
+	nss, _ := filepath.Abs(filepath.Join("testdata", "resolve", "nsswitch.conf")) // hosts: files dns
 	hermeticResolver = ResolverConfig{
-		NSSwitchPath:   "/nonexistent/sockspec/nsswitch.conf", // glibc's default: files dns
-		ResolvConfPath: "/nonexistent/sockspec/resolv.conf",   // glibc's default: nameserver 127.0.0.1
+		NSSwitchPath:   nss,
+		ResolvConfPath: "/nonexistent/sockspec/resolv.conf", // glibc's default: nameserver 127.0.0.1
 		DNSPort:        port,
 	}
 	SetResolverConfig(hermeticResolver)
@@ -812,5 +815,140 @@ func TestResolveMatchesPython(t *testing.T) {
 	sort.Strings(diff)
 	if len(diff) > 0 {
 		t.Errorf("DNS queries differ (python %d, go %d): %s", len(pyQueries), len(goQueries), strings.Join(diff, ", "))
+	}
+}
+
+// ---- cancellation ----
+
+// silentResolver points the resolver at a DNS server that reads every
+// query and never answers, with resolv.conf timeouts far longer than the
+// test (30 s × 5 attempts).
+func silentResolver(t *testing.T) *testDNS {
+	z := &testDNS{silent: true}
+	srv := startTestDNS(t, "127.0.0.1:0", z)
+	dir := t.TempDir()
+	useResolver(t, ResolverConfig{
+		HostsPath:      writeTestFile(t, dir, "hosts", "127.0.0.1\tlocalhost\n"),
+		NSSwitchPath:   writeTestFile(t, dir, "nsswitch.conf", "hosts: files dns\n"),
+		ResolvConfPath: writeTestFile(t, dir, "resolv.conf", "nameserver 127.0.0.1\noptions timeout:30 attempts:5\n"),
+		DNSPort:        srv.Port,
+	})
+	return z
+}
+
+func TestLookupContextCancel(t *testing.T) {
+	z := silentResolver(t)
+	const limit = 2 * time.Second // the deadline is 200 ms; the resolver's own timeout 150 s
+	check := func(name string, ctxErr error, f func(ctx context.Context) error) {
+		t.Helper()
+		var ctx context.Context
+		var cancel context.CancelFunc
+		if ctxErr == context.Canceled {
+			ctx, cancel = context.WithCancel(context.Background())
+			time.AfterFunc(200*time.Millisecond, cancel)
+		} else {
+			ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+		}
+		defer cancel()
+		q0 := z.queries.Load()
+		start := time.Now()
+		err := f(ctx)
+		elapsed := time.Since(start)
+		if elapsed > limit || elapsed < 150*time.Millisecond {
+			t.Errorf("%s: returned after %v", name, elapsed)
+		}
+		if z.queries.Load() == q0 {
+			t.Errorf("%s: no query reached the server", name)
+		}
+		if err == nil || !errors.Is(err, ctxErr) {
+			t.Errorf("%s: error %v does not match %v", name, err, ctxErr)
+		}
+	}
+	var ge *GAIError
+	check("getaddrinfo", context.DeadlineExceeded, func(ctx context.Context) error {
+		_, err := GetAddrInfoContext(ctx, "never.example", 80, 0, SOCK_STREAM, 0, 0)
+		if !errors.As(err, &ge) || ge.Code != EAI_AGAIN {
+			t.Errorf("getaddrinfo: %v is not EAI_AGAIN", err)
+		}
+		return err
+	})
+	check("getaddrinfo cancel", context.Canceled, func(ctx context.Context) error {
+		_, err := GetAddrInfoContext(ctx, "never.example", 80, AF_INET6, 0, 0, AI_V4MAPPED|AI_ALL)
+		return err
+	})
+	check("gethostbyname", context.DeadlineExceeded, func(ctx context.Context) error {
+		_, err := GetHostByNameContext(ctx, "never")
+		return err
+	})
+	check("gethostbyname_ex", context.Canceled, func(ctx context.Context) error {
+		_, _, _, err := GetHostByNameExContext(ctx, "never")
+		return err
+	})
+	check("gethostbyaddr", context.DeadlineExceeded, func(ctx context.Context) error {
+		_, _, _, err := GetHostByAddrContext(ctx, "192.0.2.1")
+		return err
+	})
+	check("getnameinfo", context.DeadlineExceeded, func(ctx context.Context) error {
+		_, _, err := GetNameInfoContext(ctx, Inet6Address{Host: "2001:db8::1", Port: 80}, 0)
+		if !errors.As(err, &ge) || ge.Code != EAI_AGAIN {
+			t.Errorf("getnameinfo: %v is not EAI_AGAIN", err)
+		}
+		return err
+	})
+	check("getfqdn", context.DeadlineExceeded, func(ctx context.Context) error {
+		if s := GetFQDNContext(ctx, "never"); s != "never" {
+			t.Errorf("getfqdn: %q", s)
+		}
+		return contextEnded(ctx)
+	})
+	check("create_connection", context.DeadlineExceeded, func(ctx context.Context) error {
+		s, err := CreateConnectionContext(ctx, "never.example", 80)
+		if s != nil {
+			s.Close()
+		}
+		return err
+	})
+
+	// A context that has already ended: no query at all.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	q0 := z.queries.Load()
+	if _, err := GetAddrInfoContext(ctx, "never.example", 80, 0, 0, 0, 0); !errors.Is(err, context.Canceled) || !errors.As(err, &ge) {
+		t.Errorf("cancelled context: %v", err)
+	}
+	if z.queries.Load() != q0 {
+		t.Errorf("cancelled context: a query was sent")
+	}
+}
+
+// TestLookupsHoldNoThreads: many lookups waiting on a silent server at
+// once do not each hold an OS thread (the resolver is pure Go: its waits
+// are in the netpoller), and all return at their deadline.
+func TestLookupsHoldNoThreads(t *testing.T) {
+	silentResolver(t)
+	threads := pprof.Lookup("threadcreate")
+	before := threads.Count()
+	const n = 64
+	var wg sync.WaitGroup
+	var late atomic.Int64
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	start := time.Now()
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			GetAddrInfoContext(ctx, fmt.Sprintf("never%d.example", i), 80, 0, 0, 0, 0)
+			if time.Since(start) > 2*time.Second {
+				late.Add(1)
+			}
+		}(i)
+	}
+	wg.Wait()
+	if late.Load() > 0 {
+		t.Errorf("%d lookups returned late", late.Load())
+	}
+	if grown := threads.Count() - before; grown > 8 {
+		t.Errorf("%d OS threads created for %d concurrent lookups", grown, n)
 	}
 }
