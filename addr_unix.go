@@ -1,4 +1,4 @@
-//go:build unix
+//go:build unix || windows
 
 package socket
 
@@ -26,7 +26,11 @@ func encodeSockaddr(family AddressFamily, op string, a Address, b []byte) (int, 
 		}
 		return copy(b, sa.b[:sa.n]), nil
 	}
-	switch family {
+	form := family
+	if inetForm(family) { // AF_RDS sockets take AF_INET addresses (linux)
+		form = AF_INET
+	}
+	switch form {
 	case AF_INET:
 		var host string
 		var port int
@@ -137,10 +141,18 @@ func encodeUnix(path string, b []byte) (int, error) {
 	return offsetofSockaddrUnixPath + len(path) + 1, nil
 }
 
-// decodeSockaddr converts a C sockaddr (b is exactly the length the kernel
-// reported) to an Address, as CPython's makesockaddr. An empty b (no
-// address) gives nil.
-func decodeSockaddr(b []byte) (Address, error) {
+// protoDecoders maps a family whose address form depends on the socket's
+// protocol (AF_CAN, AF_BLUETOOTH) to its decoder; proto < 0 means unknown.
+// Register from init functions only.
+var protoDecoders = map[AddressFamily]func(b []byte, proto int) (Address, error){}
+
+// decodeSockaddr is decodeSockaddrProto for a socket of unknown protocol.
+func decodeSockaddr(b []byte) (Address, error) { return decodeSockaddrProto(b, -1) }
+
+// decodeSockaddrProto converts a C sockaddr (b is exactly the length the
+// kernel reported) of a socket of protocol proto to an Address, as
+// CPython's makesockaddr. An empty b (no address) gives nil.
+func decodeSockaddrProto(b []byte, proto int) (Address, error) {
 	if len(b) < 2 {
 		return nil, nil
 	}
@@ -166,6 +178,9 @@ func decodeSockaddr(b []byte) (Address, error) {
 			}
 		}
 		return UnixAddress{Path: string(p)}, nil
+	}
+	if dec := protoDecoders[af]; dec != nil {
+		return dec(b, proto)
 	}
 	if dec := familyDecoders[af]; dec != nil {
 		return dec(b)

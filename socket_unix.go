@@ -196,7 +196,7 @@ func (s *Socket) withFD(op string, f func(fd int) error) error {
 }
 
 // decodeAddr decodes a sockaddr returned by the kernel.
-func (s *Socket) decodeAddr(b []byte) (Address, error) { return decodeSockaddr(b) }
+func (s *Socket) decodeAddr(b []byte) (Address, error) { return decodeSockaddrProto(b, s.proto) }
 
 // encodeAddr encodes a for this socket's family into b.
 func (s *Socket) encodeAddr(op string, a Address, b []byte) (int, error) {
@@ -210,13 +210,13 @@ func (s *Socket) srcAddr(o *ioOp) (Address, error) {
 	n := min(int(o.salen), len(o.sa))
 	b := o.sa[:n]
 	if !o.owned {
-		return decodeSockaddr(b)
+		return s.decodeAddr(b)
 	}
 	d := &s.fd.dirs[o.dir]
 	if d.lastAddr != nil && int(d.lastLen) == n && bytes.Equal(d.lastSA[:n], b) {
 		return d.lastAddr, nil
 	}
-	a, err := decodeSockaddr(b)
+	a, err := s.decodeAddr(b)
 	if err == nil && a != nil {
 		copy(d.lastSA[:], b)
 		d.lastLen = uint32(n)
@@ -352,7 +352,7 @@ func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
 	if err != nil {
 		return nil, err
 	}
-	return decodeSockaddr(b[:min(int(n), len(b))])
+	return s.decodeAddr(b[:min(int(n), len(b))])
 }
 
 // ---- data transfer ----
@@ -506,6 +506,9 @@ func (s *Socket) SendToFlags(data []byte, flags MsgFlag, addr Address) (int, err
 // type and protocol and the module default timeout (see the reference's
 // "Timeouts and the accept method").
 func (s *Socket) Accept() (*Socket, Address, error) {
+	if noPeerAddress(s.family) {
+		return s.acceptNoAddr()
+	}
 	o := s.fd.acquireOp(dirRead, opAccept)
 	err := s.do(o, "accept")
 	if err != nil {
@@ -513,7 +516,7 @@ func (s *Socket) Accept() (*Socket, Address, error) {
 		return nil, nil, err
 	}
 	nfd := o.n
-	a, err := decodeSockaddr(o.sa[:min(int(o.salen), len(o.sa))])
+	a, err := s.decodeAddr(o.sa[:min(int(o.salen), len(o.sa))])
 	s.fd.releaseOp(o)
 	if err != nil {
 		unix.Close(nfd)

@@ -28,4 +28,12 @@ stage "generator: regenerate and compare (mkall.sh --check)"
 stage "tests: linux/$(go env GOARCH), -race"
 go test -race -count=1 ./...
 
+stage "address families in a VM (ALG, CAN, TIPC, RDS, QIPCRTR, BLUETOOTH, VSOCK; Debian kernel under QEMU)"
+famtest=$(mktemp /tmp/sockspec-families.XXXXXX.test)
+CGO_ENABLED=0 go test -c -o "$famtest" .
+# rfcomm is not in run.sh's module list; the Bluetooth test binds an RFCOMM socket.
+SOCKSPEC_VM_MODULES=rfcomm SOCKSPEC_VM_TIMEOUT=180 .ci/vm/run.sh "$famtest" -test.run '^TestVM|^TestVSOCKLocal' -test.v ||
+	{ rc=$?; rm -f "$famtest"; exit $rc; }
+rm -f "$famtest"
+
 stage "done"
