@@ -72,7 +72,10 @@ func (s *Socket) recvmsg(op string, buffers [][]byte, ancbufsize int, flags MsgF
 	st.msg.Namelen = uint32(len(st.sa))
 
 	fl := int(flags)
-	if haveCmsgCloexec {
+	// Only AF_UNIX sockets can receive descriptors, and some families
+	// (AF_PACKET) reject flags they do not know with EINVAL.
+	cloexecFlag := haveCmsgCloexec && s.family == AF_UNIX
+	if cloexecFlag {
 		fl |= cmsgCloexecFlag
 	}
 	o := s.readOp(opRecvmsg)
@@ -95,7 +98,7 @@ func (s *Socket) recvmsg(op string, buffers [][]byte, ancbufsize int, flags MsgF
 		anc, _ = parseAncdata(ctl[:clen])
 	}
 	fds := rightsFds(anc)
-	if !haveCmsgCloexec {
+	if !cloexecFlag {
 		for _, fd := range fds {
 			unix.CloseOnExec(fd)
 		}
@@ -115,7 +118,7 @@ func (s *Socket) recvmsg(op string, buffers [][]byte, ancbufsize int, flags MsgF
 		anc = []Ancdata{}
 	}
 	mf := int(st.msg.Flags)
-	if haveCmsgCloexec && int(flags)&cmsgCloexecFlag == 0 {
+	if cloexecFlag && int(flags)&cmsgCloexecFlag == 0 {
 		// Linux echoes MSG_CMSG_CLOEXEC in msg_flags; it was our flag, not
 		// the caller's.
 		mf &^= cmsgCloexecFlag
