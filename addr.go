@@ -169,7 +169,7 @@ func hostToIP(family AddressFamily, op, host string) (addr netip.Addr, zone stri
 			return netip.AddrFrom4(be32bytes(v)), "", nil
 		}
 		if isIPv6Literal(host) {
-			return addr, "", &GAIError{Code: EAI_ADDRFAMILY, Msg: "Address family for hostname not supported"}
+			return addr, "", gaiAddrFamily() // per OS: gai_unix.go, gai_windows.go
 		}
 	} else {
 		h := host
@@ -186,7 +186,7 @@ func hostToIP(family AddressFamily, op, host string) (addr netip.Addr, zone stri
 			return a, zone, nil
 		}
 		if _, ok := parseIPv4Loose(host); ok {
-			return addr, "", &GAIError{Code: EAI_ADDRFAMILY, Msg: "Address family for hostname not supported"}
+			return addr, "", gaiAddrFamily() // per OS: gai_unix.go, gai_windows.go
 		}
 		zone = ""
 	}

@@ -52,7 +52,7 @@ func (e *OSError) Error() string {
 	if e.Errno == 0 {
 		return e.Msg
 	}
-	s := "[Errno " + strconv.Itoa(int(e.Errno)) + "] " + strerror(e.Errno)
+	s := errnoPrefix + strconv.Itoa(int(e.Errno)) + "] " + strerror(e.Errno) // per OS: "[Errno ", "[WinError "
 	if e.Filename != "" {
 		s += ": " + pyRepr(e.Filename)
 	}
@@ -74,13 +74,13 @@ func (e *OSError) Is(target error) bool {
 	case net.ErrClosed:
 		return e.closed
 	case ErrTimeout:
-		return e.Errno == syscall.ETIMEDOUT
+		return isTimeoutErrno(e.Errno) // per OS: ETIMEDOUT (+ WSAETIMEDOUT)
 	}
 	return false
 }
 
 // Timeout reports whether the error is a timeout (net.Error style).
-func (e *OSError) Timeout() bool { return e.Errno == syscall.ETIMEDOUT }
+func (e *OSError) Timeout() bool { return isTimeoutErrno(e.Errno) }
 
 // strerror is C's strerror: Go's table with the first letter in upper case,
 // which is how glibc spells the messages ("Connection refused").

@@ -108,16 +108,6 @@ func (s *Socket) SetBlocking(flag bool) error {
 	return s.SetTimeout(0)
 }
 
-// Ioctl is Python's socket.ioctl, which exists on Windows only.
-func (s *Socket) Ioctl(control int, option any) error {
-	return &notAvailableError{"socket.ioctl"}
-}
-
-// Share is Python's socket.share, which exists on Windows only.
-func (s *Socket) Share(processID int) ([]byte, error) {
-	return nil, &notAvailableError{"socket.share"}
-}
-
 // defaultBacklog is CPython's listen() default: min(SOMAXCONN, 128).
 const defaultBacklog = min(SOMAXCONN, 128)
 

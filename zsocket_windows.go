@@ -1525,6 +1525,12 @@ const (
 	offsetofTCPKeepaliveOnoff    = 0
 	offsetofTCPKeepaliveTime     = 4
 	offsetofTCPKeepaliveInterval = 8
+	// struct pollfd (one WSAPoll entry (Windows WSAPOLLFD))
+	sizeofWSAPollFD          = 16
+	alignofWSAPollFD         = 8
+	offsetofWSAPollFDFD      = 0
+	offsetofWSAPollFDEvents  = 8
+	offsetofWSAPollFDRevents = 10
 	// sizeofInt: sizeof(int) = size of a C int (SCM_RIGHTS items, integer socket options)
 	sizeofInt = 4
 	// maxSockaddrLen: sizeof(struct sockaddr_storage) = the size of struct sockaddr_storage, room for any address
@@ -1535,6 +1541,22 @@ const (
 	invalidSocket = 0xffffffffffffffff
 	// socketError: SOCKET_ERROR = the return value of a failed Winsock call (Windows)
 	socketError = -1
+	// fionbio: FIONBIO = the ioctlsocket command that sets non-blocking mode (Windows FIONBIO)
+	fionbio = 0x8004667e
+	// fromProtocolInfo: FROM_PROTOCOL_INFO = WSASocketW's af/type/protocol value meaning "take them from the WSAPROTOCOL_INFOW" (Windows FROM_PROTOCOL_INFO)
+	fromProtocolInfo = -1
+	// sizeofWSAProtocolInfo: sizeof(WSAPROTOCOL_INFOW) = size of WSAPROTOCOL_INFOW, the bytes of socket.share() (Windows)
+	sizeofWSAProtocolInfo = 628
+	// pollRdNorm: POLLRDNORM = WSAPoll readable event (Windows POLLRDNORM)
+	pollRdNorm = 256
+	// pollWrNorm: POLLWRNORM = WSAPoll writable event (Windows POLLWRNORM)
+	pollWrNorm = 16
+	// pollErr: POLLERR = WSAPoll error event (Windows POLLERR)
+	pollErr = 1
+	// pollHup: POLLHUP = WSAPoll hang-up event (Windows POLLHUP)
+	pollHup = 2
+	// pollNval: POLLNVAL = WSAPoll invalid-socket event (Windows POLLNVAL)
+	pollNval = 4
 )
 
 // rawSockaddrInet4 holds the fields of struct sockaddr_in (16 bytes on windows/amd64).
@@ -1666,6 +1688,37 @@ func (r *rawTCPKeepalive) unmarshal(b []byte) {
 	}
 }
 
+// rawWSAPollFD holds the fields of struct pollfd (16 bytes on windows/amd64).
+type rawWSAPollFD struct {
+	FD      uint64 // fd: offset 0, 8 bytes
+	Events  uint16 // events: offset 8, 2 bytes
+	Revents uint16 // revents: offset 10, 2 bytes
+}
+
+// marshal writes r as struct pollfd into b (at least 16 bytes), zeroing padding, and returns 16.
+func (r *rawWSAPollFD) marshal(b []byte) int {
+	b = b[:16]
+	clear(b)
+	binary.NativeEndian.PutUint64(b[0:], r.FD)
+	binary.NativeEndian.PutUint16(b[8:], r.Events)
+	binary.NativeEndian.PutUint16(b[10:], r.Revents)
+	return 16
+}
+
+// unmarshal reads r from b, which holds struct pollfd as the kernel returned it; fields past len(b) stay zero.
+func (r *rawWSAPollFD) unmarshal(b []byte) {
+	*r = rawWSAPollFD{}
+	if len(b) >= 8 {
+		r.FD = binary.NativeEndian.Uint64(b[0:])
+	}
+	if len(b) >= 10 {
+		r.Events = binary.NativeEndian.Uint16(b[8:])
+	}
+	if len(b) >= 12 {
+		r.Revents = binary.NativeEndian.Uint16(b[10:])
+	}
+}
+
 // layoutTable describes every scraped C layout (for tests and introspection).
 var layoutTable = [...]layoutInfo{
 	{"SockaddrInet4", "struct sockaddr_in", sizeofSockaddrInet4, alignofSockaddrInet4, []layoutField{
@@ -1695,5 +1748,10 @@ var layoutTable = [...]layoutInfo{
 		{"onoff", offsetofTCPKeepaliveOnoff, 4},
 		{"keepalivetime", offsetofTCPKeepaliveTime, 4},
 		{"keepaliveinterval", offsetofTCPKeepaliveInterval, 4},
+	}},
+	{"WSAPollFD", "struct pollfd", sizeofWSAPollFD, alignofWSAPollFD, []layoutField{
+		{"fd", offsetofWSAPollFDFD, 8},
+		{"events", offsetofWSAPollFDEvents, 2},
+		{"revents", offsetofWSAPollFDRevents, 2},
 	}},
 }
