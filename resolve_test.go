@@ -502,7 +502,9 @@ func TestLookupsHoldNoThreads(t *testing.T) {
 	if late.Load() > 0 {
 		t.Errorf("%d lookups returned late", late.Load())
 	}
-	if grown := threads.Count() - before; grown > 8 {
+	grown := threads.Count() - before
+	if grown > 8 {
 		t.Errorf("%d OS threads created for %d concurrent lookups", grown, n)
 	}
+	t.Logf("%d concurrent lookups: %d OS threads created, all returned in %v", n, grown, time.Since(start))
 }
