@@ -315,6 +315,10 @@ func scrapeLayouts(sp *spec.Spec, tc *Toolchain, td *TargetData) error {
 			}
 			lv.Fields = append(lv.Fields, FieldVal{Field: f, Offset: off.Value, Size: fs.Value})
 		}
+		if err := checkCodecOverlap(lv); err != nil {
+			errs = append(errs, err)
+			continue
+		}
 		td.Layouts = append(td.Layouts, lv)
 	}
 	for _, e := range sp.Exprs {
@@ -435,4 +439,21 @@ func (td *TargetData) Record() *specdata.Target {
 		t.Layouts = append(t.Layouts, sl)
 	}
 	return t
+}
+
+// checkCodecOverlap rejects codec layouts whose fields share bytes (members
+// of different union arms): marshal writes every field, so one arm would
+// overwrite another. Such a struct gets one layout per union arm.
+func checkCodecOverlap(lv *LayoutVal) error {
+	if !lv.Layout.Codec {
+		return nil
+	}
+	for i, a := range lv.Fields {
+		for _, b := range lv.Fields[i+1:] {
+			if a.Offset < b.Offset+b.Size && b.Offset < a.Offset+a.Size {
+				return &spec.Error{File: lv.Layout.File, Line: b.Field.Line, Msg: fmt.Sprintf("layout %s: %s and %s share bytes (a union?); a codec writes every field, so give each union arm its own layout", lv.Layout.Name, a.Field.C, b.Field.C)}
+			}
+		}
+	}
+	return nil
 }

@@ -153,3 +153,33 @@ func TestFlagFormatting(t *testing.T) {
 		t.Errorf("unsigned decimal wrong")
 	}
 }
+
+// A codec whose fields overlap (union arms) is rejected: marshal would
+// overwrite one arm with another's zeros.
+func TestGenCodecUnionRejected(t *testing.T) {
+	needCC(t)
+	fam := `header_sets:
+  linux:
+    sa:
+      includes: [sys/socket.h, linux/can.h]
+layouts:
+  - name: SockaddrCan
+    struct: struct sockaddr_can
+    doc: CAN address
+    codec: true
+    os: {linux: sa}
+    fields:
+      - {c: can_family, go: Family, kind: u16}
+      - {c: can_ifindex, go: Ifindex, kind: u32}
+      - {c: can_addr.tp.rx_id, go: RxID, kind: u32}
+      - {c: can_addr.j1939.name, go: Name, kind: u64}
+`
+	dir := writeFiles(t, map[string]string{"constants.yaml": tinyConstants, "families.yaml": fam})
+	out, code, outDir := runGen(t, dir)
+	if code == 0 || !strings.Contains(out, "families.yaml:14:") || !strings.Contains(out, "share bytes") {
+		t.Fatalf("want an overlap error at families.yaml:14, got %d: %s", code, out)
+	}
+	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
+		t.Errorf("a failed generation left files behind: %v", entries)
+	}
+}

@@ -62,6 +62,9 @@ func ScrapeXSysOnly(sp *spec.Spec, goos, goarch string, xs *XSys) (*TargetData, 
 			continue
 		}
 		lv, err := xsysLayout(lay, tname, goos, xs)
+		if err == nil {
+			err = checkCodecOverlap(lv)
+		}
 		if err != nil {
 			errs = append(errs, err)
 			continue
