@@ -176,8 +176,8 @@ layouts:
 `
 	dir := writeFiles(t, map[string]string{"constants.yaml": tinyConstants, "families.yaml": fam})
 	out, code, outDir := runGen(t, dir)
-	if code == 0 || !strings.Contains(out, "families.yaml:14:") || !strings.Contains(out, "share bytes") {
-		t.Fatalf("want an overlap error at families.yaml:14, got %d: %s", code, out)
+	if code == 0 || !strings.Contains(out, "families.yaml:15:") || !strings.Contains(out, "share bytes") {
+		t.Fatalf("want an overlap error at families.yaml:15, got %d: %s", code, out)
 	}
 	if entries, _ := os.ReadDir(outDir); len(entries) != 0 {
 		t.Errorf("a failed generation left files behind: %v", entries)
