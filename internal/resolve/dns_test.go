@@ -92,14 +92,14 @@ func TestDNSSearchAndNdots(t *testing.T) {
 	if err != nil || len(ai) != 1 || ai[0].Addr != netip.MustParseAddr("192.0.2.32") {
 		t.Fatalf("dotted.name with ndots:2 = %v, %v", ai, err)
 	}
-	z.queries = nil
+	z.takeQueries()
 	r2 := newTestResolver(t, z, "", "")
 	ai, err = r2.GetAddrInfo(context.Background(), HostString("dotted.name"), PortNone(), Hints{Family: FamilyInet, SockType: SockStream})
 	if err != nil || len(ai) != 1 || ai[0].Addr != netip.MustParseAddr("192.0.2.31") {
 		t.Fatalf("dotted.name with ndots:1 = %v, %v", ai, err)
 	}
-	if len(z.queries) == 0 || z.queries[0] != "dotted.name" {
-		t.Fatalf("first query %v, want dotted.name as is", z.queries)
+	if q := z.takeQueries(); len(q) == 0 || q[0] != "dotted.name" {
+		t.Fatalf("first query %v, want dotted.name as is", q)
 	}
 }
 

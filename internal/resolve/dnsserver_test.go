@@ -29,6 +29,17 @@ func (z *testZone) log(q string) {
 	z.mu.Unlock()
 }
 
+// takeQueries returns the queries logged so far and forgets them (the
+// server goroutine writes the log: the race detector sees no order through
+// the network).
+func (z *testZone) takeQueries() []string {
+	z.mu.Lock()
+	defer z.mu.Unlock()
+	q := z.queries
+	z.queries = nil
+	return q
+}
+
 func (z *testZone) answer(req []byte, udp bool) []byte {
 	m, err := parseMsg(req)
 	if err != nil || !m.question {
