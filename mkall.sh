@@ -92,7 +92,7 @@ if ! dpkg --print-foreign-architectures | grep -qx arm64; then
 	apt_updated=0
 	apt_update
 fi
-ensure_pkgs gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross mingw-w64
+ensure_pkgs gcc libc6-dev gcc-aarch64-linux-gnu libc6-dev-arm64-cross gcc-mingw-w64-x86-64-win32
 
 kver=${KERNEL_HEADERS_VERSION:-$(lock_version linux-libc-dev)}
 btver=$(lock_version libbluetooth-dev)

@@ -6,6 +6,8 @@
 #   qemu-user-static                               run linux/arm64 test binaries (qemu-aarch64-static)
 #   gcc-mingw-w64-x86-64-win32                     x86_64-w64-mingw32-gcc + mingw-w64 headers
 #   wine64                                         run windows/amd64 test binaries (/usr/lib/wine/wine64)
+#   chromium                                       renders the audit's HTML page in a test (headless)
+#   curl                                           a real HTTP client in the ecosystem tests
 # `apt-get update` runs only when something must be installed. One line per action.
 # A warm run (all present) takes a few tens of milliseconds.
 set -euo pipefail
@@ -16,6 +18,8 @@ PKGS=(
   qemu-user-static
   gcc-mingw-w64-x86-64-win32
   wine64
+  chromium
+  curl
 )
 
 missing=()
