@@ -11,6 +11,9 @@ export SOCKSPEC_CACHE=${SOCKSPEC_CACHE:-$HOME/.cache/sockspec}
 start=$SECONDS
 stage() { printf '\n==> %s (%ds)\n' "$*" $((SECONDS - start)); }
 
+stage "setup: toolchains and tools (apt, only what is missing)"
+bash .ci/setup.sh
+
 stage "gofmt"
 bad=$(gofmt -l $(git ls-files '*.go'))
 if [ -n "$bad" ]; then
