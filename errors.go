@@ -76,7 +76,7 @@ func (e *OSError) Is(target error) bool {
 	case ErrTimeout:
 		return isTimeoutErrno(e.Errno) // per OS: ETIMEDOUT (+ WSAETIMEDOUT)
 	}
-	return false
+	return errnoAlias(e.Errno, target) // per OS: windows' WSAE* codes match syscall.E*
 }
 
 // Timeout reports whether the error is a timeout (net.Error style).

@@ -15,3 +15,6 @@ const errnoPrefix = "[Errno "
 
 // isTimeoutErrno reports the errno Python maps to TimeoutError.
 func isTimeoutErrno(e syscall.Errno) bool { return e == syscall.ETIMEDOUT }
+
+// errnoAlias: on unix an errno matches only itself (errors.Is compares).
+func errnoAlias(e syscall.Errno, target error) bool { return false }

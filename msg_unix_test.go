@@ -94,6 +94,9 @@ func TestSCMRightsTruncatedNoLeak(t *testing.T) {
 	if runtime.GOOS != "linux" {
 		t.Skip("counts /proc/self/fd")
 	}
+	if underQEMUUser() {
+		t.Skip("qemu-user's recvmsg passes the kernel a control buffer of its own size: descriptors the guest's buffer cannot hold are installed and MSG_CTRUNC is lost")
+	}
 	a, b := unixPair(t, SOCK_STREAM)
 	_, w := pipes(t, 10)
 	before := openFds(t)
@@ -200,6 +203,10 @@ func TestSendMsgToAddressUDP(t *testing.T) {
 		t.Errorf("short RecvMsg = %q, %v, %v", data, flags, err)
 	}
 	// An empty datagram is data, not EOF.
+	if underQEMUUser() {
+		t.Log("empty datagram not tested: qemu-user's sendmsg returns 0 for an empty iovec without sending")
+		return
+	}
 	if n, err := a.SendMsg(nil, nil, 0, bAddr); err != nil || n != 0 {
 		t.Fatalf("empty SendMsg = %d, %v", n, err)
 	}

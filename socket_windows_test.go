@@ -267,7 +267,7 @@ func TestWinConnectErrors(t *testing.T) {
 	c := mustSocket(t, AF_INET, SOCK_STREAM)
 	c.SetTimeout(10 * time.Second)
 	err := c.Connect(addr)
-	if !errors.Is(err, windows.WSAECONNREFUSED) || !errors.Is(err, syscall.Errno(windows.WSAECONNREFUSED)) {
+	if !errors.Is(err, windows.WSAECONNREFUSED) || !errors.Is(err, syscall.Errno(windows.WSAECONNREFUSED)) || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("connect to a closed port: %v", err)
 	}
 	c2 := mustSocket(t, AF_INET, SOCK_STREAM)
