@@ -122,6 +122,7 @@ type ioOp struct {
 	errno syscall.Errno      // result of the op when run by the poller callback
 	cb    func(uintptr) bool // o.pollCallback, bound once
 	owned bool               // o is the per-socket op of its direction
+	intr  <-chan struct{}    // closed: stop waiting with errInterrupted (context.go); nil: never
 }
 
 // run performs the syscall once, without waiting.
@@ -405,7 +406,7 @@ func (fd *netFD) netpollWait(o *ioOp, deadline time.Time) (bool, error) {
 	select {
 	case d.turn <- struct{}{}:
 	default:
-		if err := fd.waitTurn(d, deadline); err != nil {
+		if err := fd.waitTurn(d, deadline, o.intr); err != nil {
 			return false, err
 		}
 	}
@@ -426,6 +427,9 @@ func (fd *netFD) netpollWait(o *ioOp, deadline time.Time) (bool, error) {
 		}
 		return false, err
 	}
+	if o.intr != nil && isDone(o.intr) {
+		return false, errInterrupted
+	}
 	if o.dir == dirRead {
 		err = rc.Read(o.cb)
 	} else {
@@ -438,13 +442,19 @@ func (fd *netFD) netpollWait(o *ioOp, deadline time.Time) (bool, error) {
 		return false, errClosedSentinel
 	}
 	if err == os.ErrDeadlineExceeded {
+		if o.intr != nil && isDone(o.intr) {
+			return false, errInterrupted
+		}
+		if deadline.IsZero() || time.Now().Before(deadline) {
+			return false, nil // woken for another op (context.go's pokeWaiter): wait again
+		}
 		return false, ErrTimeout
 	}
 	return false, err
 }
 
 // waitTurn waits for the direction's netpoller turn, the deadline or close.
-func (fd *netFD) waitTurn(d *dirState, deadline time.Time) error {
+func (fd *netFD) waitTurn(d *dirState, deadline time.Time, intr <-chan struct{}) error {
 	var tc <-chan time.Time
 	if !deadline.IsZero() {
 		dur := time.Until(deadline)
@@ -460,6 +470,8 @@ func (fd *netFD) waitTurn(d *dirState, deadline time.Time) error {
 		return nil
 	case <-fd.closing:
 		return errClosedSentinel
+	case <-intr:
+		return errInterrupted
 	case <-tc:
 		return ErrTimeout
 	}
