@@ -89,6 +89,11 @@ func strerror(errno syscall.Errno) string {
 	if s != "" && s[0] >= 'a' && s[0] <= 'z' {
 		s = string(s[0]-'a'+'A') + s[1:]
 	}
+	// Windows' FormatMessage texts end with ".\r\n"; CPython strips trailing
+	// dots and blanks ("[WinError 10061] No connection could be made ...").
+	for len(s) > 0 && (s[len(s)-1] == '.' || s[len(s)-1] <= ' ') {
+		s = s[:len(s)-1]
+	}
 	return s
 }
 

@@ -270,6 +270,10 @@ func TestWinConnectErrors(t *testing.T) {
 	if !errors.Is(err, windows.WSAECONNREFUSED) || !errors.Is(err, syscall.Errno(windows.WSAECONNREFUSED)) || !errors.Is(err, syscall.ECONNREFUSED) {
 		t.Fatalf("connect to a closed port: %v", err)
 	}
+	// Python's text: "[WinError 10061] <FormatMessage text without the final dot>"
+	if msg := err.Error(); !strings.HasPrefix(msg, "[WinError 10061] ") || strings.HasSuffix(msg, ".") || len(msg) <= len("[WinError 10061] ") {
+		t.Fatalf("message %q", msg)
+	}
 	c2 := mustSocket(t, AF_INET, SOCK_STREAM)
 	c2.SetTimeout(10 * time.Second)
 	if e, err := c2.ConnectEx(addr); err != nil || e != int(windows.WSAECONNREFUSED) {
