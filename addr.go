@@ -53,7 +53,10 @@ type InetAddress struct {
 	Port int
 }
 
+// Family returns AF_INET (Address).
 func (InetAddress) Family() AddressFamily { return AF_INET }
+
+// String formats the address as Python's repr of it (Address).
 func (a InetAddress) String() string {
 	return "(" + pyRepr(a.Host) + ", " + strconv.Itoa(a.Port) + ")"
 }
@@ -68,7 +71,10 @@ type Inet6Address struct {
 	ScopeID  uint32
 }
 
+// Family returns AF_INET6 (Address).
 func (Inet6Address) Family() AddressFamily { return AF_INET6 }
+
+// String formats the address as Python's repr of it (Address).
 func (a Inet6Address) String() string {
 	return "(" + pyRepr(a.Host) + ", " + strconv.Itoa(a.Port) + ", " +
 		strconv.FormatUint(uint64(a.FlowInfo), 10) + ", " + strconv.FormatUint(uint64(a.ScopeID), 10) + ")"
@@ -82,7 +88,10 @@ type UnixAddress struct {
 	Path string
 }
 
+// Family returns AF_UNIX (Address).
 func (UnixAddress) Family() AddressFamily { return AF_UNIX }
+
+// String formats the address as Python's repr of it (Address).
 func (a UnixAddress) String() string {
 	if a.Abstract() {
 		return "b" + pyRepr(a.Path)
@@ -101,7 +110,10 @@ type GenericAddress struct {
 	Data []byte
 }
 
+// Family returns the address's family (Address).
 func (a GenericAddress) Family() AddressFamily { return a.AF }
+
+// String formats the address as Python's repr of it (Address).
 func (a GenericAddress) String() string {
 	return "(" + strconv.Itoa(int(a.AF)) + ", b" + pyRepr(string(a.Data)) + ")"
 }
@@ -116,8 +128,11 @@ type SockAddr struct {
 	orig Address
 }
 
+// Family returns the address's family (Address).
 func (a *SockAddr) Family() AddressFamily { return a.af }
-func (a *SockAddr) String() string        { return a.orig.String() }
+
+// String formats the address as Python's repr of it (Address).
+func (a *SockAddr) String() string { return a.orig.String() }
 
 // Address returns the address the SockAddr was prepared from.
 func (a *SockAddr) Address() Address { return a.orig }

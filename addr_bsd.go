@@ -25,6 +25,7 @@ type LinkAddress struct {
 	Sel   []byte
 }
 
+// Family returns AF_LINK (Address).
 func (LinkAddress) Family() AddressFamily { return AF_LINK }
 
 // String is Python's repr of the address: (family, sa_data), sa_data

@@ -22,8 +22,11 @@ type SystemAddress struct {
 	Unit uint32
 }
 
+// Family returns AF_SYSTEM (Address).
 func (SystemAddress) Family() AddressFamily { return AF_SYSTEM }
-func (a SystemAddress) String() string      { return u32pair(a.ID, a.Unit) }
+
+// String formats the address as Python's repr of it (Address).
+func (a SystemAddress) String() string { return u32pair(a.ID, a.Unit) }
 
 func (a SystemAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	return marshalCtl(a.ID, a.Unit, b), nil
@@ -34,8 +37,11 @@ func (a SystemAddress) marshalSockaddr(op string, b []byte) (int, error) {
 // CTLIOCGINFO ioctl, the unit is 0.
 type SystemControlName string
 
+// Family returns AF_SYSTEM (Address).
 func (SystemControlName) Family() AddressFamily { return AF_SYSTEM }
-func (a SystemControlName) String() string      { return pyRepr(string(a)) }
+
+// String formats the address as Python's repr of it (Address).
+func (a SystemControlName) String() string { return pyRepr(string(a)) }
 
 func (a SystemControlName) marshalSockaddr(op string, b []byte) (int, error) {
 	var info unix.CtlInfo

@@ -93,8 +93,11 @@ type NetlinkAddress struct {
 	Groups uint32
 }
 
+// Family returns AF_NETLINK (Address).
 func (NetlinkAddress) Family() AddressFamily { return AF_NETLINK }
-func (a NetlinkAddress) String() string      { return u32s(uint64(a.PID), uint64(a.Groups)) }
+
+// String formats the address as Python's repr of it (Address).
+func (a NetlinkAddress) String() string { return u32s(uint64(a.PID), uint64(a.Groups)) }
 
 func (a NetlinkAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	r := rawSockaddrNetlink{Family: uint16(AF_NETLINK), Pid: a.PID, Groups: a.Groups}
@@ -127,7 +130,10 @@ type TIPCAddress struct {
 	Scope      int
 }
 
+// Family returns AF_TIPC (Address).
 func (TIPCAddress) Family() AddressFamily { return AF_TIPC }
+
+// String formats the address as Python's repr of it (Address).
 func (a TIPCAddress) String() string {
 	s := u32s(uint64(a.AddrType), uint64(a.V1), uint64(a.V2), uint64(a.V3))
 	return s[:len(s)-1] + ", " + strconv.Itoa(a.Scope) + ")"
@@ -213,8 +219,11 @@ type CANAddress struct {
 	Interface string
 }
 
+// Family returns AF_CAN (Address).
 func (CANAddress) Family() AddressFamily { return AF_CAN }
-func (a CANAddress) String() string      { return "(" + pyRepr(a.Interface) + ",)" }
+
+// String formats the address as Python's repr of it (Address).
+func (a CANAddress) String() string { return "(" + pyRepr(a.Interface) + ",)" }
 
 func (a CANAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	idx, err := canIfIndex(op, a.Interface)
@@ -233,7 +242,10 @@ type ISOTPAddress struct {
 	RxAddr, TxAddr uint32
 }
 
+// Family returns AF_CAN (Address).
 func (ISOTPAddress) Family() AddressFamily { return AF_CAN }
+
+// String formats the address as Python's repr of it (Address).
 func (a ISOTPAddress) String() string {
 	return "(" + pyRepr(a.Interface) + ", " + strconv.FormatUint(uint64(a.RxAddr), 10) + ", " + strconv.FormatUint(uint64(a.TxAddr), 10) + ")"
 }
@@ -258,7 +270,10 @@ type J1939Address struct {
 	Addr      uint8
 }
 
+// Family returns AF_CAN (Address).
 func (J1939Address) Family() AddressFamily { return AF_CAN }
+
+// String formats the address as Python's repr of it (Address).
 func (a J1939Address) String() string {
 	return "(" + pyRepr(a.Interface) + ", " + strconv.FormatUint(a.Name, 10) + ", " +
 		strconv.FormatUint(uint64(a.PGN), 10) + ", " + strconv.FormatUint(uint64(a.Addr), 10) + ")"
@@ -370,7 +385,10 @@ type L2CAPAddress struct {
 	PSM    int
 }
 
+// Family returns AF_BLUETOOTH (Address).
 func (L2CAPAddress) Family() AddressFamily { return AF_BLUETOOTH }
+
+// String formats the address as Python's repr of it (Address).
 func (a L2CAPAddress) String() string {
 	return "(" + pyRepr(a.BDAddr) + ", " + strconv.Itoa(a.PSM) + ")"
 }
@@ -394,7 +412,10 @@ type RFCOMMAddress struct {
 	Channel int
 }
 
+// Family returns AF_BLUETOOTH (Address).
 func (RFCOMMAddress) Family() AddressFamily { return AF_BLUETOOTH }
+
+// String formats the address as Python's repr of it (Address).
 func (a RFCOMMAddress) String() string {
 	return "(" + pyRepr(a.BDAddr) + ", " + strconv.Itoa(a.Channel) + ")"
 }
@@ -417,8 +438,11 @@ type HCIAddress struct {
 	DeviceID int
 }
 
+// Family returns AF_BLUETOOTH (Address).
 func (HCIAddress) Family() AddressFamily { return AF_BLUETOOTH }
-func (a HCIAddress) String() string      { return strconv.Itoa(a.DeviceID) }
+
+// String formats the address as Python's repr of it (Address).
+func (a HCIAddress) String() string { return strconv.Itoa(a.DeviceID) }
 
 func (a HCIAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	if a.DeviceID < 0 || a.DeviceID > 0xffff {
@@ -434,8 +458,11 @@ type SCOAddress struct {
 	BDAddr string
 }
 
+// Family returns AF_BLUETOOTH (Address).
 func (SCOAddress) Family() AddressFamily { return AF_BLUETOOTH }
-func (a SCOAddress) String() string      { return pyRepr(a.BDAddr) }
+
+// String formats the address as Python's repr of it (Address).
+func (a SCOAddress) String() string { return pyRepr(a.BDAddr) }
 
 func (a SCOAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	r := rawSockaddrSCO{Family: uint16(AF_BLUETOOTH)}
@@ -496,7 +523,10 @@ type ALGAddress struct {
 	Feat, Mask uint32
 }
 
+// Family returns AF_ALG (Address).
 func (ALGAddress) Family() AddressFamily { return AF_ALG }
+
+// String formats the address as Python's repr of it (Address).
 func (a ALGAddress) String() string {
 	return "(" + pyRepr(a.Type) + ", " + pyRepr(a.Name) + ", " + strconv.FormatUint(uint64(a.Feat), 10) + ", " + strconv.FormatUint(uint64(a.Mask), 10) + ")"
 }
@@ -544,8 +574,11 @@ type VSOCKAddress struct {
 	CID, Port uint32
 }
 
+// Family returns AF_VSOCK (Address).
 func (VSOCKAddress) Family() AddressFamily { return AF_VSOCK }
-func (a VSOCKAddress) String() string      { return u32s(uint64(a.CID), uint64(a.Port)) }
+
+// String formats the address as Python's repr of it (Address).
+func (a VSOCKAddress) String() string { return u32s(uint64(a.CID), uint64(a.Port)) }
 
 func (a VSOCKAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	r := rawSockaddrVM{Family: uint16(AF_VSOCK), Cid: a.CID, Port: a.Port}
@@ -598,7 +631,10 @@ type PacketAddress struct {
 	Addr    []byte
 }
 
+// Family returns AF_PACKET (Address).
 func (PacketAddress) Family() AddressFamily { return AF_PACKET }
+
+// String formats the address as Python's repr of it (Address).
 func (a PacketAddress) String() string {
 	return "(" + pyRepr(a.IfName) + ", " + strconv.Itoa(a.Proto) + ", " + strconv.Itoa(a.PktType) + ", " +
 		strconv.Itoa(a.HAType) + ", b" + pyRepr(string(a.Addr)) + ")"
@@ -654,8 +690,11 @@ type QIPCRTRAddress struct {
 	Node, Port uint32
 }
 
+// Family returns AF_QIPCRTR (Address).
 func (QIPCRTRAddress) Family() AddressFamily { return AF_QIPCRTR }
-func (a QIPCRTRAddress) String() string      { return u32s(uint64(a.Node), uint64(a.Port)) }
+
+// String formats the address as Python's repr of it (Address).
+func (a QIPCRTRAddress) String() string { return u32s(uint64(a.Node), uint64(a.Port)) }
 
 func (a QIPCRTRAddress) marshalSockaddr(op string, b []byte) (int, error) {
 	r := rawSockaddrQRTR{Family: uint16(AF_QIPCRTR), Node: a.Node, Port: a.Port}

@@ -108,8 +108,13 @@ func pyRepr(s string) string {
 // ErrTimeout.
 type TimeoutError struct{}
 
-func (*TimeoutError) Error() string   { return "timed out" }
-func (*TimeoutError) Timeout() bool   { return true }
+// Error returns the message as Python's str() of the exception prints it.
+func (*TimeoutError) Error() string { return "timed out" }
+
+// Timeout reports true (net.Error): the error is a timeout.
+func (*TimeoutError) Timeout() bool { return true }
+
+// Temporary reports true (net.Error), as the net package's timeouts do.
 func (*TimeoutError) Temporary() bool { return true }
 
 // Is makes errors.Is(ErrTimeout, os.ErrDeadlineExceeded) true.
@@ -124,18 +129,21 @@ var ErrTimeout error = &TimeoutError{}
 // invalid value (negative buffer size, bad timeout, ...).
 type ValueError struct{ Msg string }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *ValueError) Error() string { return e.Msg }
 
 // OverflowError is Python's OverflowError: a number does not fit ("bind():
 // port must be 0-65535.").
 type OverflowError struct{ Msg string }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *OverflowError) Error() string { return e.Msg }
 
 // TypeError is Python's TypeError: an argument of the wrong kind (an address
 // of another family, a host name with a NUL character, ...).
 type TypeError struct{ Msg string }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *TypeError) Error() string { return e.Msg }
 
 // GAIError is Python's socket.gaierror: an error of getaddrinfo or
@@ -145,6 +153,7 @@ type GAIError struct {
 	Msg  string
 }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *GAIError) Error() string { return "[Errno " + strconv.Itoa(e.Code) + "] " + e.Msg }
 
 // HError is Python's socket.herror: an error of the h_errno family
@@ -154,12 +163,14 @@ type HError struct {
 	Msg  string
 }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *HError) Error() string { return "[Errno " + strconv.Itoa(e.Code) + "] " + e.Msg }
 
 // errNotAvailable is the error of a method that exists only on another
 // platform (Python raises AttributeError: the method is absent).
 type notAvailableError struct{ what string }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *notAvailableError) Error() string { return e.what + " is not available on " + runtime.GOOS }
 
 // Is makes errors.Is(err, errors.ErrUnsupported) true.

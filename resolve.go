@@ -111,6 +111,7 @@ func resolver() *resolve.Resolver { return activeResolver.Load().r }
 // errors.As(err, &valueError) also succeeds for it.
 type UnicodeError struct{ Msg string }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *UnicodeError) Error() string { return e.Msg }
 
 // As lets errors.As find a *ValueError (Python's base class) too.
@@ -129,6 +130,7 @@ type lookupCanceledError struct {
 	ctxErr error
 }
 
+// Error returns the message as Python's str() of the exception prints it.
 func (e *lookupCanceledError) Error() string   { return e.err.Error() + " (" + e.ctxErr.Error() + ")" }
 func (e *lookupCanceledError) Unwrap() []error { return []error{e.err, e.ctxErr} }
 
