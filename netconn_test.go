@@ -489,9 +489,17 @@ func TestSocketFromNet(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer srv.Close()
-	ls.Close() // the net.Listener stays open
-	if _, err := nl.(*net.TCPListener).File(); err != nil {
-		t.Errorf("net.Listener closed with the Socket: %v", err)
+	ls.Close() // the net.Listener stays open and accepts
+	nc2, err := net.Dial("tcp", nl.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer nc2.Close()
+	nl.(*net.TCPListener).SetDeadline(time.Now().Add(5 * time.Second))
+	if c2, err := nl.Accept(); err != nil {
+		t.Errorf("net.Listener after the Socket's Close: %v", err)
+	} else {
+		c2.Close()
 	}
 	// The net.Conn as a Socket: both work, and closing the Socket leaves
 	// the net.Conn open.
