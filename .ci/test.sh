@@ -39,4 +39,17 @@ SOCKSPEC_VM_MODULES=rfcomm SOCKSPEC_VM_TIMEOUT=180 .ci/vm/run.sh "$famtest" -tes
 	{ rc=$?; rm -f "$famtest"; exit $rc; }
 rm -f "$famtest"
 
+stage "tests: linux/arm64 under qemu-user (.ci/cross/arm64.sh)"
+.ci/cross/arm64.sh -count=1 ./...
+
+stage "tests: windows/amd64 under Wine (.ci/cross/windows.sh), after go vet for windows"
+GOOS=windows go vet ./...
+.ci/cross/windows.sh -count=1 ./...
+
+stage "vet + test compile: darwin/amd64, darwin/arm64, freebsd/amd64, freebsd/arm64 (.ci/cross/vet-other.sh)"
+.ci/cross/vet-other.sh ./...
+
+stage "README mapping table, every platform enforced (-mapping.strict)"
+go test -count=1 -run '^TestMappingTable' . -args -mapping.strict
+
 stage "done"
