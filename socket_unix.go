@@ -33,6 +33,9 @@ func (fd *netFD) closeUnreachable() {
 // SOCK_NONBLOCK in typ makes it non-blocking (timeout 0). Type() reports
 // typ without SOCK_NONBLOCK/SOCK_CLOEXEC.
 func NewSocket(family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	if err := checkCInts(int(family), int(typ), proto); err != nil {
+		return nil, err
+	}
 	fd, err := retryEINTR(func() (int, error) {
 		return sysSocket(family, typ, proto) // per OS: CLOEXEC|NONBLOCK
 	})
@@ -103,9 +106,7 @@ func socketFromFD(fd int, family AddressFamily, typ SocketKind, proto int) (*Soc
 // FromFd is Python's socket.fromfd: a Socket on a duplicate of fd (the
 // caller keeps fd), with the given family, type and protocol.
 func FromFd(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
-	if fd < 0 {
-		return nil, &ValueError{Msg: "negative file descriptor"}
-	}
+	// A negative fd fails in dup with EBADF, as Python's os.dup does.
 	nfd, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 	if err != nil {
 		return nil, wrapErrno("fromfd", err)
@@ -120,6 +121,9 @@ func FromFd(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, e
 // SocketPair is Python's socketpair: two connected sockets. family 0 means
 // AF_UNIX (Python's default) and typ 0 means SOCK_STREAM.
 func SocketPair(family AddressFamily, typ SocketKind, proto int) (*Socket, *Socket, error) {
+	if err := checkCInts(int(family), int(typ), proto); err != nil {
+		return nil, nil, err
+	}
 	if family == 0 {
 		family = AF_UNIX
 	}
@@ -159,6 +163,9 @@ func (s *Socket) do(o *ioOp, op string) error {
 }
 
 func (s *Socket) doDeadline(o *ioOp, op string, deadline time.Time) error {
+	if o.flags != int(int32(o.flags)) {
+		return checkCInt(o.flags) // Python's flags argument is a C int
+	}
 	if !s.fd.incref() {
 		return errClosed(op)
 	}
@@ -326,6 +333,9 @@ func errOrNil(e syscall.Errno) error {
 
 // ListenBacklog is Python's listen(backlog); a negative backlog is 0.
 func (s *Socket) ListenBacklog(backlog int) error {
+	if err := checkCInt(backlog); err != nil {
+		return err
+	}
 	backlog = max(backlog, 0)
 	return s.withFD("listen", func(fd int) error { return unix.Listen(fd, backlog) })
 }
@@ -333,6 +343,9 @@ func (s *Socket) ListenBacklog(backlog int) error {
 // Shutdown shuts down one or both halves of the connection (SHUT_RD,
 // SHUT_WR, SHUT_RDWR).
 func (s *Socket) Shutdown(how int) error {
+	if err := checkCInt(how); err != nil {
+		return err
+	}
 	return s.withFD("shutdown", func(fd int) error { return unix.Shutdown(fd, how) })
 }
 
@@ -358,7 +371,8 @@ func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
 // ---- data transfer ----
 
 // Recv receives up to bufsize bytes (Python's recv(bufsize, flags)). A
-// negative bufsize is a *ValueError.
+// negative bufsize is a *ValueError; bufsize 0 returns an empty slice at
+// once, without a system call (as CPython).
 func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
 	if bufsize < 0 {
 		return nil, &ValueError{Msg: "negative buffersize in recv"}
@@ -388,6 +402,12 @@ func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
 }
 
 func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
+	if len(p) == 0 {
+		// CPython returns b'' (0) for recv(0) / recv_into of an empty
+		// buffer without calling recv(2), which would block on an idle
+		// stream or consume a datagram.
+		return 0, nil
+	}
 	o := s.fd.acquireOp(dirRead, opRecv)
 	o.p = p
 	o.flags = int(flags)
@@ -610,4 +630,14 @@ func (s *Socket) connect(op string, addr Address) (syscall.Errno, error) {
 		return errno, nil
 	}
 	return e, nil
+}
+
+// checkCInts is checkCInt for each of vs (Python's "i" arguments).
+func checkCInts(vs ...int) error {
+	for _, v := range vs {
+		if err := checkCInt(v); err != nil {
+			return err
+		}
+	}
+	return nil
 }
