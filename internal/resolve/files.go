@@ -270,7 +270,9 @@ func (r *Resolver) loadResolvConf() resolvConf {
 				if a, ok := parsePton4(s); ok {
 					c.servers = append(c.servers, FormatAddr(a))
 				} else if i := strings.IndexByte(s, '%'); i >= 0 {
-					if a, ok := parsePton6(s[:i]); ok {
+					// glibc's res_init skips a nameserver with an empty
+					// zone ("fe80::1%").
+					if a, ok := parsePton6(s[:i]); ok && i+1 < len(s) {
 						c.servers = append(c.servers, FormatAddr(a)+s[i:])
 					}
 				} else if a, ok := parsePton6(s); ok {
