@@ -199,3 +199,41 @@ func TestContextCancelMsg(t *testing.T) {
 		t.Errorf("ancdata %v", anc)
 	}
 }
+
+// SocketFromFile: an *os.File holding a socket (as inherited from a
+// parent) becomes a Socket; the file stays usable.
+func TestSocketFromFile(t *testing.T) {
+	a, b, err := SocketPair(AF_UNIX, SOCK_STREAM, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	f := os.NewFile(uintptr(b.Detach()), "inherited")
+	defer f.Close()
+	s, err := SocketFromFile(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Family() != AF_UNIX || s.Type() != SOCK_STREAM {
+		t.Errorf("%v %v", s.Family(), s.Type())
+	}
+	if err := s.SendAll([]byte("from socket"), 0); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := f.Write([]byte(", from file")); err != nil {
+		t.Fatalf("file after the Socket's Close: %v", err)
+	}
+	a.SetTimeout(5 * time.Second)
+	var got []byte
+	for i := 0; i < 10 && len(got) < len("from socket, from file"); i++ {
+		b, err := a.Recv(64, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, b...)
+	}
+	if string(got) != "from socket, from file" {
+		t.Errorf("got %q", got)
+	}
+}
