@@ -52,4 +52,19 @@ stage "vet + test compile: darwin/amd64, darwin/arm64, freebsd/amd64, freebsd/ar
 stage "README mapping table, every platform enforced (-mapping.strict)"
 go test -count=1 -run '^TestMappingTable' . -args -mapping.strict
 
+stage "fuzz: every fuzz target for 3s (seed corpora in testdata/fuzz/<Target>)"
+for pkg in $(git ls-files '*_test.go' | xargs grep -l '^func Fuzz' | xargs -n1 dirname | sort -u | sed 's|^|./|'); do
+	for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz' || true); do
+		log=$(mktemp /tmp/sockspec-fuzz.XXXXXX)
+		if ! timeout 90 go test -run '^$' -fuzz "^${target}\$" -fuzztime 3s -parallel 2 "$pkg" >"$log" 2>&1; then
+			cat "$log"
+			rm -f "$log"
+			echo "fuzz target $target ($pkg) failed"
+			exit 1
+		fi
+		printf '%-28s %s\n' "$target" "$(grep -o 'execs: [0-9]*' "$log" | tail -1)"
+		rm -f "$log"
+	done
+done
+
 stage "done"
