@@ -52,28 +52,35 @@ package socket
 // runOp tries the syscall first. On EAGAIN (and in timeout or blocking mode)
 // it waits for readiness, adaptively:
 //
-//  1. If one of a few global "ppoll slots" is free (wait_linux.go; the budget
-//     is min(4, GOMAXPROCS-1), so none with GOMAXPROCS=1), it calls
-//     ppoll on the calling thread for a short slice (sub-slices of ~1 ms,
-//     re-checking the closed flag and the deadline between them), then
-//     retries the syscall. This costs no epoll and no goroutine switch: a
-//     blocking round trip is ppoll + the I/O syscall.
-//  2. Otherwise, or when the slice expires, it waits in Go's netpoller through
-//     a lazily created *os.File wrapping a dup of the fd (readiness and
+//  1. Directly, on the calling thread (wait_linux.go), when one of a few
+//     global slots is free: budget GOMAXPROCS-1 (at most 4); with
+//     GOMAXPROCS=1 the budget is 1 and is used only while no goroutine of
+//     this package waits in the netpoller. The thread calls ppoll on the
+//     socket and the slot's eventfd with one 10 ms slice (Close and context
+//     pokes write the eventfd), then retries the syscall: a blocking round
+//     trip costs ppoll + the I/O syscall, no epoll, no goroutine switch.
+//     A direct wait that expires sends the direction's next 8 waits to the
+//     netpoller. Other unix systems: poll(2) sub-slices (wait_bsd.go).
+//  2. Otherwise, or when the slice expires, in Go's netpoller through a
+//     lazily created *os.File wrapping a dup of the fd (readiness and
 //     deadlines only; the I/O syscall runs on the original fd inside the
 //     RawConn callback; Fd() is never called). Thousands of goroutines can
-//     wait this way on a handful of threads. Per direction, one goroutine at
-//     a time uses the os.File (its deadline is per direction); others wait
-//     for their turn on a channel, with their own deadline and close wake-up.
+//     wait this way on a handful of threads, each in a 2 KiB stack: the
+//     poller file is created by a helper goroutine (newPollFile is deep),
+//     the poller deadline is only set when it changes, and the frames on
+//     the way to the park are kept small. Per direction, one goroutine at a
+//     time uses the os.File (its deadline is per direction); others wait
+//     for their turn on a channel, with their own deadline and close
+//     wake-up. A socket waiting this way holds two descriptors.
 //
 // Prediction: if the previous operation in the same direction had to wait,
-// the next one waits first (a ppoll that returns at once when data is
-// already there), skipping the speculative syscall that would fail with
-// EAGAIN.
+// the next one waits first (a direct wait returns at once when data is
+// already there, which resets the prediction), skipping the speculative
+// syscall that would fail with EAGAIN.
 //
-// Close marks the socket closed, closes the os.File (waking poller waiters),
-// wakes turn waiters, and ppoll waiters notice within one sub-slice; then it
-// waits for the operations in flight to leave and closes the fd.
+// Close marks the socket closed, wakes direct waiters (eventfd), closes the
+// os.File (waking poller waiters) and wakes turn waiters; then it waits for
+// the operations in flight to leave and closes the fd.
 
 import (
 	"os"
@@ -110,44 +117,76 @@ const (
 // without allocating.
 type ioOp struct {
 	fd    *netFD
-	dir   int
-	kind  opKind
 	p     []byte
 	msg   *unix.Msghdr
 	flags int
-	sa    [sizeofSockaddrStorage]byte
-	salen uint32
 	n     int
-
 	errno syscall.Errno      // result of the op when run by the poller callback
 	cb    func(uintptr) bool // o.pollCallback, bound once
-	owned bool               // o is the per-socket op of its direction
 	intr  <-chan struct{}    // closed: stop waiting with errInterrupted (context.go); nil: never
+	salen uint32
+	dir   int8
+	kind  opKind
+	owned bool                         // o is the per-socket op of its direction
+	sa    *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
+}
+
+// newOp returns an op of direction dir with its poller callback bound.
+func newOp(fd *netFD, dir int, owned bool) *ioOp {
+	o := &ioOp{fd: fd, dir: int8(dir), owned: owned}
+	o.cb = o.pollCallback
+	return o
 }
 
 // run performs the syscall once, without waiting.
 func (o *ioOp) run() syscall.Errno {
-	fd := uintptr(o.fd.sysfd)
-	p := capIO(o.p) // per OS (sys_*.go): darwin/freebsd cap one I/O below 2 GB
-	var r uintptr
-	var e syscall.Errno
+	// One system call site with its arguments chosen by kind keeps this
+	// frame small: it also runs inside the netpoller callback, at the
+	// bottom of the stack of a goroutine that should fit in 2 KiB.
+	var trap, a2, a3, a4, a5, a6 uintptr
 	switch o.kind {
-	case opRecv:
-		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), 0, 0)
-	case opRecvFrom:
-		o.salen = sizeofSockaddrStorage
-		r, _, e = unix.RawSyscall6(unix.SYS_RECVFROM, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen)))
-	case opSend:
-		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), 0, 0)
-	case opSendTo:
-		r, _, e = unix.RawSyscall6(unix.SYS_SENDTO, fd, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen))
+	case opRecv, opRecvFrom, opSend, opSendTo:
+		p := capIO(o.p) // per OS (sys_*.go): darwin/freebsd cap one I/O below 2 GB
+		trap, a2, a3, a4 = unix.SYS_RECVFROM, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags)
+		if o.kind == opSend || o.kind == opSendTo {
+			trap = unix.SYS_SENDTO
+		}
+		if o.kind == opRecvFrom {
+			o.salen = sizeofSockaddrStorage
+			a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen))
+		} else if o.kind == opSendTo {
+			a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen)
+		}
 	case opRecvmsg:
-		r, _, e = unix.RawSyscall(unix.SYS_RECVMSG, fd, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags))
+		trap, a2, a3 = unix.SYS_RECVMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags)
 	case opSendmsg:
-		r, _, e = unix.RawSyscall(unix.SYS_SENDMSG, fd, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags))
+		trap, a2, a3 = unix.SYS_SENDMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags)
+	default:
+		return o.runOther()
+	}
+	// The pointers are to o's fields and to the buffer o.p and o.msg keep
+	// alive (heap objects, which do not move).
+	r, _, e := unix.RawSyscall6(trap, uintptr(o.fd.sysfd), a2, a3, a4, a5, a6)
+	if e != 0 {
+		return e
+	}
+	o.n = int(r)
+	return 0
+}
+
+// runOther runs the kinds that need more than one system call site.
+//
+//go:noinline
+func (o *ioOp) runOther() syscall.Errno {
+	switch o.kind {
 	case opAccept:
 		o.salen = sizeofSockaddrStorage
-		r, e = acceptRaw(fd, &o.sa[0], &o.salen) // per OS (sys_*.go): CLOEXEC|NONBLOCK
+		r, e := acceptRaw(uintptr(o.fd.sysfd), &o.sa[0], &o.salen) // per OS (sys_*.go): CLOEXEC|NONBLOCK
+		if e != 0 {
+			return e
+		}
+		o.n = int(r)
+		return 0
 	case opConnect:
 		if !pollNow(o.fd.sysfd, unix.POLLOUT) {
 			return syscall.EAGAIN
@@ -158,11 +197,7 @@ func (o *ioOp) run() syscall.Errno {
 		}
 		return syscall.Errno(v)
 	}
-	if e != 0 {
-		return e
-	}
-	o.n = int(r)
-	return 0
+	return syscall.EINVAL
 }
 
 // pollCallback is the RawConn callback: it runs the op on the original fd
@@ -184,17 +219,30 @@ func (o *ioOp) pollCallback(uintptr) bool {
 	return true
 }
 
-// dirState is the per-direction state of a netFD.
+// dirState is the per-direction state of a netFD. What only some sockets
+// use is allocated on first use (a connection with a reader blocked in the
+// netpoller costs about as much memory as one of Go's net.Conn).
 type dirState struct {
 	slot   sync.Mutex    // owns op
-	op     ioOp          // reused by one operation at a time
-	turn   chan struct{} // capacity 1: the holder may wait in the netpoller
+	op     *ioOp         // reused by one operation at a time (under slot; lazy)
+	turn   chan struct{} // capacity 1: the holder may wait in the netpoller (under netFD.pmu; lazy)
 	waited atomic.Bool   // the last operation in this direction had to wait
+	// directSkip > 0: the next waits skip the direct path (a direct wait of
+	// this direction expired; see wait_linux.go)
+	directSkip atomic.Int32
+	addr       *addrCache // last decoded source address (under slot; lazy)
 
-	// cache of the last decoded source address (read side; under slot)
-	lastSA   [sizeofSockaddrStorage]byte
-	lastLen  uint32
-	lastAddr Address
+	// the poller file's deadline for this direction, when pdlOK (read and
+	// written by the holder of the turn; a poke invalidates it)
+	pdl   int64 // UnixNano, 0: none
+	pdlOK bool
+}
+
+// addrCache is the last source address decoded by recvfrom/accept.
+type addrCache struct {
+	sa   [sizeofSockaddrStorage]byte
+	n    uint32
+	addr Address
 }
 
 const closedBit = 1
@@ -204,8 +252,8 @@ const closedBit = 1
 type netFD struct {
 	sysfd   int
 	state   atomic.Uint64 // closedBit | references<<1
-	closing chan struct{} // closed when the socket is marked closed
-	drained chan struct{} // signalled when the references drop to 0 after closing
+	closing chan struct{} // closed when the socket is marked closed (lazy, under pmu: closingChan)
+	drained chan struct{} // signalled when the references drop to 0 after closing (made by markClosed)
 
 	pmu     sync.Mutex
 	pf      *os.File // dup of sysfd registered with the netpoller (lazy)
@@ -216,16 +264,24 @@ type netFD struct {
 }
 
 func newNetFD(sysfd int) *netFD {
-	fd := &netFD{sysfd: sysfd, closing: make(chan struct{}), drained: make(chan struct{}, 1)}
-	for i := range fd.dirs {
-		d := &fd.dirs[i]
-		d.turn = make(chan struct{}, 1)
-		d.op.fd = fd
-		d.op.dir = i
-		d.op.owned = true
-		d.op.cb = d.op.pollCallback
+	return &netFD{sysfd: sysfd}
+}
+
+// closedChan is a closed channel: closingChan's answer once closed.
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
+// closingChan returns a channel that is closed when the socket is marked
+// closed (created on first use: few sockets ever need one).
+func (fd *netFD) closingChan() <-chan struct{} {
+	fd.pmu.Lock()
+	defer fd.pmu.Unlock()
+	if fd.pclosed {
+		return closedChan
 	}
-	return fd
+	if fd.closing == nil {
+		fd.closing = make(chan struct{})
+	}
+	return fd.closing
 }
 
 // incref takes a reference; false if the socket is closed.
@@ -253,50 +309,135 @@ func (fd *netFD) isClosed() bool { return fd.state.Load()&closedBit != 0 }
 // operations in flight have left. It reports false if it was already closed.
 // The caller then owns sysfd (to close it, or to hand it out for detach).
 func (fd *netFD) markClosed() bool {
+	fd.pmu.Lock()
+	if fd.drained == nil {
+		// before the closed bit: a decref that sees the bit sees the channel
+		fd.drained = make(chan struct{}, 1)
+	}
+	fd.pmu.Unlock()
 	if fd.state.Or(closedBit)&closedBit != 0 {
 		return false
 	}
-	close(fd.closing)
+	fd.wakeDirect() // direct waiters (per OS: wait_linux.go)
 	fd.pmu.Lock()
 	fd.pclosed = true
+	if fd.closing != nil {
+		close(fd.closing) // wakes turn waiters
+	}
 	if fd.pf != nil {
 		fd.pf.Close() // wakes the poller waiters; closes only the dup
 		fd.pf, fd.rc = nil, nil
 	}
 	fd.pmu.Unlock()
 	for fd.state.Load() != closedBit {
-		// Each waiter leaves within one ppoll sub-slice or at once.
+		// Each waiter leaves at once (direct waiters are woken through
+		// their slot's eventfd on linux, within a poll sub-slice elsewhere).
 		<-fd.drained
 	}
 	return true
 }
 
-// rawConn returns the netpoller handle, creating the dup on first use.
-func (fd *netFD) rawConn() (syscall.RawConn, error) {
+// rawConn returns the netpoller handle, creating the dup (and the turn
+// channel of direction dir) on first use.
+func (fd *netFD) rawConn(dir int) (syscall.RawConn, error) {
 	fd.pmu.Lock()
-	defer fd.pmu.Unlock()
-	if fd.rc != nil {
-		return fd.rc, nil
+	rc, pclosed, ok := fd.rc, fd.pclosed, fd.dirs[dir].turn != nil
+	fd.pmu.Unlock()
+	if rc != nil && ok {
+		return rc, nil
 	}
-	if fd.pclosed {
+	if pclosed {
 		return nil, syscall.EBADF
 	}
-	nfd, err := unix.FcntlInt(uintptr(fd.sysfd), unix.F_DUPFD_CLOEXEC, 0)
-	if err != nil {
+	// Creating the poller file goes deep into os and the runtime; done
+	// here, it would grow the stack of the goroutine that is about to park
+	// (to 4 KiB, for good). A helper goroutine does it instead, once per
+	// socket and direction.
+	if err := pollFileSetup(fd, dir); err != nil {
 		return nil, err
 	}
-	f := os.NewFile(uintptr(nfd), "socket")
-	rc, err := f.SyscallConn()
-	if err != nil {
-		f.Close()
-		return nil, err
+	fd.pmu.Lock()
+	rc = fd.rc
+	fd.pmu.Unlock()
+	if rc == nil {
+		return nil, syscall.EBADF // closed meanwhile
 	}
-	fd.pf, fd.rc = f, rc
 	return rc, nil
 }
 
-// setPollDeadline sets the poller file's deadline for direction dir.
+// The poller-file helper: one goroutine, started on first use, that runs
+// newPollFile for the requesting goroutines, one at a time, without
+// allocating per request. Responses cannot be mismatched: the helper
+// receives the next request only after the previous response was taken,
+// and only the sender of the previous request can be waiting for it.
+var setup struct {
+	once sync.Once
+	req  chan setupReq
+	resp chan error
+}
+
+type setupReq struct {
+	fd  *netFD
+	dir int
+}
+
+// startPollFileHelper starts the helper goroutine (once).
+func startPollFileHelper() {
+	setup.once.Do(func() {
+		setup.req = make(chan setupReq)
+		setup.resp = make(chan error)
+		go func() {
+			for r := range setup.req {
+				setup.resp <- r.fd.newPollFile(r.dir)
+			}
+		}()
+	})
+}
+
+func pollFileSetup(fd *netFD, dir int) error {
+	startPollFileHelper()
+	setup.req <- setupReq{fd, dir}
+	return <-setup.resp
+}
+
+// newPollFile creates fd.pf and fd.rc (unless they exist or the socket is
+// closed) and the turn channel of direction dir.
+func (fd *netFD) newPollFile(dir int) error {
+	fd.pmu.Lock()
+	defer fd.pmu.Unlock()
+	if fd.pclosed {
+		return nil
+	}
+	if fd.rc == nil {
+		nfd, err := dupForPoller(fd.sysfd) // per OS: wait_linux.go, wait_nodirect.go
+		if err != nil {
+			return err
+		}
+		f := os.NewFile(uintptr(nfd), "socket")
+		rc, err := f.SyscallConn()
+		if err != nil {
+			f.Close()
+			return err
+		}
+		fd.pf, fd.rc = f, rc
+		for i := range fd.dirs {
+			// a new file has no deadlines (nobody holds a turn yet: turn
+			// channels are only handed out with the file, under pmu)
+			fd.dirs[i].pdl, fd.dirs[i].pdlOK = 0, true
+		}
+	}
+	if fd.dirs[dir].turn == nil {
+		fd.dirs[dir].turn = make(chan struct{}, 1)
+	}
+	return nil
+}
+
+// setPollDeadline sets the poller file's deadline for direction dir. A
+// deadline in the past (context.go's poke) also interrupts direct waiters.
 func (fd *netFD) setPollDeadline(dir int, t time.Time) error {
+	if !t.IsZero() && time.Until(t) < 0 {
+		fd.wakeDirect()
+	}
 	fd.pmu.Lock()
 	f := fd.pf
 	fd.pmu.Unlock()
@@ -315,10 +456,15 @@ func (fd *netFD) acquireOp(dir int, kind opKind) *ioOp {
 	d := &fd.dirs[dir]
 	var o *ioOp
 	if d.slot.TryLock() {
-		o = &d.op
+		if d.op == nil {
+			d.op = newOp(fd, dir, true)
+		}
+		o = d.op
 	} else {
-		o = &ioOp{fd: fd, dir: dir}
-		o.cb = o.pollCallback
+		o = newOp(fd, dir, false)
+	}
+	if o.sa == nil && kind != opRecv && kind != opSend && kind != opRecvmsg && kind != opSendmsg {
+		o.sa = new([sizeofSockaddrStorage]byte)
 	}
 	o.kind = kind
 	o.flags = 0
@@ -340,9 +486,14 @@ func (fd *netFD) releaseOp(o *ioOp) {
 // non-blocking; > 0: that long from now, or until deadline if deadline is
 // not zero). The caller holds a reference. It returns 0 or the errno, or
 // ErrTimeout / closed as err.
+//
+// The call chain down to the netpoller park is kept short and its frames
+// small (the slow paths are separate functions that have returned by then),
+// so that a goroutine blocked in Recv fits in Go's initial 2 KiB stack.
 func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (syscall.Errno, error) {
 	d := &fd.dirs[o.dir]
 	predicted := timeout != 0 && o.kind != opConnect && d.waited.Load()
+	waited := predicted // this op needs a wait (the prediction for the next)
 	for {
 		if !predicted {
 			e := o.run()
@@ -350,91 +501,179 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 				continue
 			}
 			if e != syscall.EAGAIN {
-				d.waited.Store(false)
+				if d.waited.Load() != waited {
+					d.waited.Store(waited)
+				}
 				return e, nil
 			}
 			if timeout == 0 {
 				return e, nil
 			}
-			d.waited.Store(true)
+			waited = true
 		}
 		if timeout > 0 && deadline.IsZero() {
 			deadline = time.Now().Add(timeout)
 		}
-		done, err := fd.wait(o, deadline, predicted)
+		r, err := fd.directWaitStep(o, deadline, predicted)
+		if predicted && r {
+			// directWaitStep cleared d.waited if the fd was ready on entry
+			// (the prediction was wrong).
+			waited = d.waited.Load()
+		}
 		predicted = false
 		if err != nil {
 			return 0, err
 		}
+		if r {
+			continue // ready (or woken): retry the syscall
+		}
+		// The netpoller: the op runs in the RawConn callback.
+		rc, err := fd.pollEnter(o, deadline)
+		if err != nil {
+			return 0, err
+		}
+		if o.dir == dirRead {
+			err = rc.Read(o.cb)
+		} else {
+			err = rc.Write(o.cb)
+		}
+		done, err := fd.pollLeave(o, deadline, err)
+		if err != nil {
+			return 0, err
+		}
 		if done {
+			if d.waited.Load() != waited {
+				d.waited.Store(waited)
+			}
 			return o.errno, nil
 		}
 	}
 }
 
-// wait blocks until the op's direction is ready (done == false: retry the
-// syscall) or the op completed inside the poller (done == true: o.errno and
-// the results are set).
-func (fd *netFD) wait(o *ioOp, deadline time.Time, predicted bool) (done bool, err error) {
-	if ppollAcquire() {
-		r := fd.ppollWait(o.dir, deadline)
-		ppollRelease()
-		switch r {
-		case pollReady:
-			return false, nil
-		case pollReadyAtOnce:
-			if predicted {
-				fd.dirs[o.dir].waited.Store(false)
-			}
-			return false, nil
-		case pollClosed:
-			return false, errClosedSentinel
-		case pollTimeout:
-			return false, ErrTimeout
-		}
-		// pollExpired: fall through to the netpoller
+// directWaitStep waits directly (wait_linux.go) when the budget and the
+// direction's history allow it. retry: the syscall should be retried;
+// false with a nil error: wait in the netpoller.
+func (fd *netFD) directWaitStep(o *ioOp, deadline time.Time, predicted bool) (retry bool, err error) {
+	if o.intr != nil && isDone(o.intr) {
+		return false, errInterrupted
 	}
-	return fd.netpollWait(o, deadline)
+	d := &fd.dirs[o.dir]
+	if d.directSkip.Load() > 0 {
+		d.directSkip.Add(-1)
+		return false, nil
+	}
+	if !ppollAcquire() {
+		return false, nil
+	}
+	r := fd.ppollWait(int(o.dir), deadline)
+	ppollRelease()
+	switch r {
+	case pollReady:
+		return true, nil
+	case pollReadyAtOnce:
+		if predicted {
+			d.waited.Store(false)
+		}
+		return true, nil
+	case pollClosed:
+		return false, errClosedSentinel
+	case pollTimeout:
+		return false, ErrTimeout
+	}
+	// pollExpired: this direction waits long; skip direct waits for a
+	// while and continue in the netpoller.
+	d.directSkip.Store(directSkipAfterExpiry)
+	return false, nil
 }
+
+// directSkipAfterExpiry: waits that skip the direct path after a direct wait
+// of the same direction expired.
+const directSkipAfterExpiry = 8
+
+// netpollWaiting counts the goroutines of this package in netpollWait (with
+// GOMAXPROCS=1 a direct wait would delay their wake-up: wait_linux.go).
+var netpollWaiting atomic.Int32
 
 // errClosedSentinel is converted to errClosed(op) by Socket.do.
 var errClosedSentinel = syscall.EBADF
 
-// netpollWait waits in Go's netpoller, running the op in the callback.
-func (fd *netFD) netpollWait(o *ioOp, deadline time.Time) (bool, error) {
-	d := &fd.dirs[o.dir]
+// pollEnter takes the direction's netpoller turn and prepares the poller
+// file (created on first use) with the op's deadline; the caller then runs
+// rc.Read/Write and must call pollLeave.
+//
+//go:noinline
+func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (syscall.RawConn, error) {
+	// The poller file (and the turn channels) first: created by a helper
+	// goroutine, see rawConn.
+	if _, err := fd.rawConn(int(o.dir)); err != nil {
+		if fd.isClosed() {
+			return nil, errClosedSentinel
+		}
+		return nil, err
+	}
+	turn := fd.turnChan(int(o.dir))
 	select {
-	case d.turn <- struct{}{}:
+	case turn <- struct{}{}:
 	default:
-		if err := fd.waitTurn(d, deadline, o.intr); err != nil {
-			return false, err
+		if err := fd.waitTurn(turn, deadline, o.intr); err != nil {
+			return nil, err
 		}
 	}
-	defer func() { <-d.turn }()
-	if fd.isClosed() {
-		return false, errClosedSentinel
+	netpollWaiting.Add(1)
+	rc, err := fd.pollReady(o, deadline)
+	if err != nil {
+		netpollWaiting.Add(-1)
+		<-turn
+		return nil, err
 	}
-	rc, err := fd.rawConn()
+	return rc, nil
+}
+
+// pollReady is pollEnter's part after the turn: the poller file and its
+// deadline.
+func (fd *netFD) pollReady(o *ioOp, deadline time.Time) (syscall.RawConn, error) {
+	if fd.isClosed() {
+		return nil, errClosedSentinel
+	}
+	rc, err := fd.rawConn(int(o.dir))
 	if err != nil {
 		if fd.isClosed() {
-			return false, errClosedSentinel
+			return nil, errClosedSentinel
 		}
-		return false, err
+		return nil, err
 	}
-	if err := fd.setPollDeadline(o.dir, deadline); err != nil {
-		if fd.isClosed() {
-			return false, errClosedSentinel
+	// Setting a deadline goes deep into the runtime (it would grow a 2 KiB
+	// stack): only when it changes.
+	dl := int64(0)
+	if !deadline.IsZero() {
+		dl = deadline.UnixNano()
+	}
+	if d := &fd.dirs[o.dir]; !d.pdlOK || d.pdl != dl {
+		if err := fd.setPollDeadline(int(o.dir), deadline); err != nil {
+			d.pdlOK = false
+			if fd.isClosed() {
+				return nil, errClosedSentinel
+			}
+			return nil, err
 		}
-		return false, err
+		d.pdl, d.pdlOK = dl, true
 	}
 	if o.intr != nil && isDone(o.intr) {
-		return false, errInterrupted
+		return nil, errInterrupted
 	}
-	if o.dir == dirRead {
-		err = rc.Read(o.cb)
-	} else {
-		err = rc.Write(o.cb)
+	return rc, nil
+}
+
+// pollLeave releases the turn and maps the poller's result.
+//
+//go:noinline
+func (fd *netFD) pollLeave(o *ioOp, deadline time.Time, err error) (bool, error) {
+	d := &fd.dirs[o.dir]
+	if err != nil {
+		d.pdlOK = false // perhaps poked (context.go's pokeWaiter)
 	}
+	netpollWaiting.Add(-1)
+	<-d.turn
 	if err == nil {
 		return true, nil
 	}
@@ -453,8 +692,16 @@ func (fd *netFD) netpollWait(o *ioOp, deadline time.Time) (bool, error) {
 	return false, err
 }
 
+// turnChan returns the direction's turn channel (created by rawConn).
+func (fd *netFD) turnChan(dir int) chan struct{} {
+	fd.pmu.Lock()
+	t := fd.dirs[dir].turn
+	fd.pmu.Unlock()
+	return t
+}
+
 // waitTurn waits for the direction's netpoller turn, the deadline or close.
-func (fd *netFD) waitTurn(d *dirState, deadline time.Time, intr <-chan struct{}) error {
+func (fd *netFD) waitTurn(turn chan struct{}, deadline time.Time, intr <-chan struct{}) error {
 	var tc <-chan time.Time
 	if !deadline.IsZero() {
 		dur := time.Until(deadline)
@@ -466,9 +713,9 @@ func (fd *netFD) waitTurn(d *dirState, deadline time.Time, intr <-chan struct{})
 		tc = t.C
 	}
 	select {
-	case d.turn <- struct{}{}:
+	case turn <- struct{}{}:
 		return nil
-	case <-fd.closing:
+	case <-fd.closingChan():
 		return errClosedSentinel
 	case <-intr:
 		return errInterrupted

@@ -220,14 +220,19 @@ func (s *Socket) srcAddr(o *ioOp) (Address, error) {
 		return s.decodeAddr(b)
 	}
 	d := &s.fd.dirs[o.dir]
-	if d.lastAddr != nil && int(d.lastLen) == n && bytes.Equal(d.lastSA[:n], b) {
-		return d.lastAddr, nil
+	c := d.addr
+	if c != nil && c.addr != nil && int(c.n) == n && bytes.Equal(c.sa[:n], b) {
+		return c.addr, nil
 	}
 	a, err := s.decodeAddr(b)
 	if err == nil && a != nil {
-		copy(d.lastSA[:], b)
-		d.lastLen = uint32(n)
-		d.lastAddr = a
+		if c == nil {
+			c = new(addrCache)
+			d.addr = c
+		}
+		copy(c.sa[:], b)
+		c.n = uint32(n)
+		c.addr = a
 	}
 	return a, err
 }

@@ -2,11 +2,43 @@
 
 package socket
 
-// Direct waiting on the calling thread: a short ppoll(2) while one of a few
-// global slots is free (see the package's fd_unix.go notes).
+// Direct waiting on the calling thread (see the package's fd_unix.go notes):
+// while one of a few global slots is free, a goroutine that must wait for
+// readiness calls ppoll(2) itself instead of parking in Go's netpoller.
+//
+// Why: a blocking round trip through the netpoller costs a speculative
+// syscall that fails with EAGAIN, a goroutine park, the scheduler's
+// epoll_pwait and a wake-up; C and CPython pay one blocking syscall. A direct
+// wait is ppoll + the I/O syscall (the speculative one is skipped when the
+// direction's previous operation had to wait: fd_unix.go's prediction).
+//
+// The costs we measured on this kind of VM, and what they decide:
+//
+//   - A ppoll timeout shorter than the next scheduler tick (CONFIG_HZ=250:
+//     4 ms) arms an hrtimer that reprograms the local APIC timer on entry
+//     and on exit; in a VM that is two exits, ~1 µs a wait. So a direct wait
+//     uses one long slice (directSlice) rather than millisecond sub-slices,
+//     and Close, context cancellation (a poke) and nothing else interrupt it
+//     through the slot's eventfd, the second entry of the ppoll set.
+//   - ppoll goes through syscall.Syscall6 (entersyscall): the P stays with
+//     the thread until sysmon retakes it (one sysmon tick, 20 µs to 10 ms),
+//     as for any blocking system call in Go. With GOMAXPROCS >= 2 the budget
+//     is GOMAXPROCS-1 (at most maxPPollBudget), so a P always stays free for
+//     the rest of the program. With GOMAXPROCS=1 (a process pinned to one
+//     core) the budget is 1, and a direct wait is only started when no
+//     goroutine of this package waits in the netpoller (one that is about to
+//     be woken would otherwise wait for sysmon): a single blocking
+//     conversation per process gets C's path, many goroutines get the
+//     netpoller's scale.
+//   - A direct wait that expires (no readiness within directSlice) marks its
+//     direction: the next directSkipAfterExpiry waits go straight to the
+//     netpoller, so idle sockets do not keep slots (and threads) busy.
 
 import (
+	"encoding/binary"
+	"os"
 	"runtime"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -16,33 +48,57 @@ import (
 )
 
 const (
-	// ppollSubSlice is how long one ppoll call may block: the latency with
-	// which a ppoll waiter notices Close or its deadline.
-	ppollSubSlice = time.Millisecond
-	// ppollSubSlices is how many sub-slices a wait spends in ppoll before
-	// moving to the netpoller (so a slot is held at most ~5 ms).
-	ppollSubSlices = 5
+	// directSlice is how long one direct wait may block before it moves to
+	// the netpoller. Longer than the scheduler tick, so that the ppoll timer
+	// is rarely the earliest one (cheap to arm and cancel).
+	directSlice = 10 * time.Millisecond
 	// atOnce: a ppoll that returns ready having used less than this of its
 	// timeout found the fd ready on entry (the wait was not needed).
 	atOnce = 2 * time.Microsecond
 )
 
-// maxPPollBudget bounds the number of goroutines that may wait in ppoll at
-// once: each holds an OS thread, and its P, while it waits.
+// maxPPollBudget bounds the number of goroutines that may wait directly at
+// once: each holds an OS thread while it waits.
 const maxPPollBudget = 4
 
-// ppollBudget is the current budget: GOMAXPROCS-1 (at most maxPPollBudget),
-// so that at least one P always stays free for the program's other
-// goroutines. A goroutine in ppoll keeps its P until sysmon retakes it
-// (20 µs to 10 ms), so with GOMAXPROCS=1 a direct wait would starve the
-// rest of the process: then every wait uses the netpoller.
+// procs caches GOMAXPROCS (runtime.GOMAXPROCS(0) takes the scheduler lock),
+// refreshed every 1024 budget checks.
+var (
+	procs      atomic.Int32
+	procsCalls atomic.Uint32
+)
+
+func gomaxprocs() int32 {
+	p := procs.Load()
+	if p == 0 || procsCalls.Add(1)&1023 == 0 {
+		p = int32(runtime.GOMAXPROCS(0))
+		procs.Store(p)
+	}
+	return p
+}
+
+// ppollBudget is the number of direct waits allowed at once: GOMAXPROCS-1
+// (at most maxPPollBudget), and 1 when GOMAXPROCS is 1 (see ppollAcquire).
 func ppollBudget() int32 {
-	return int32(min(maxPPollBudget, runtime.GOMAXPROCS(0)-1))
+	p := gomaxprocs()
+	if p <= 1 {
+		return 1
+	}
+	return min(maxPPollBudget, p-1)
 }
 
 var ppollUsed atomic.Int32
 
+// ppollAcquire reserves a direct wait; false: use the netpoller.
 func ppollAcquire() bool {
+	if !directInit() {
+		return false
+	}
+	if gomaxprocs() <= 1 && netpollWaiting.Load() > 0 {
+		// The only P would be held while a netpoller waiter of ours may
+		// become ready.
+		return false
+	}
 	if ppollUsed.Add(1) <= ppollBudget() {
 		return true
 	}
@@ -52,37 +108,126 @@ func ppollAcquire() bool {
 
 func ppollRelease() { ppollUsed.Add(-1) }
 
+// directSlot is the state of one direct waiter. ppollAcquire admits at most
+// maxPPollBudget waiters, so a free slot always exists for an admitted one.
+type directSlot struct {
+	busy  atomic.Bool
+	owner atomic.Pointer[netFD] // the netFD waited on (Close/poke wake it)
+	efd   int32                 // eventfd: written to interrupt the wait
+	pfd   [2]unix.PollFd        // the socket, the eventfd
+	ts    unix.Timespec
+	_     [64]byte
+}
+
+var (
+	directSlots [maxPPollBudget]directSlot
+	directOnce  sync.Once
+	directOK    bool
+)
+
+// directInit creates the slots' eventfds (once; they stay open for the life
+// of the process, like the netpoller's own descriptors). False if that
+// failed, or if the environment has SOCKSPEC_DIRECTWAIT=0: every wait then
+// uses the netpoller.
+func directInit() bool {
+	directOnce.Do(func() {
+		if os.Getenv("SOCKSPEC_DIRECTWAIT") == "0" {
+			return // every wait uses the netpoller
+		}
+		for i := range directSlots {
+			efd, err := unix.Eventfd(0, unix.EFD_CLOEXEC|unix.EFD_NONBLOCK)
+			if err != nil {
+				for j := 0; j < i; j++ {
+					unix.Close(int(directSlots[j].efd))
+				}
+				return
+			}
+			directSlots[i].efd = int32(efd)
+		}
+		directOK = true
+	})
+	return directOK
+}
+
+func takeSlot() *directSlot {
+	for try := 0; try < 100; try++ {
+		for i := range directSlots {
+			s := &directSlots[i]
+			if !s.busy.Load() && s.busy.CompareAndSwap(false, true) {
+				return s
+			}
+		}
+	}
+	return nil
+}
+
+// wakeDirect interrupts the direct waits on fd (Close, a context poke).
+func (fd *netFD) wakeDirect() {
+	if !directOK {
+		return
+	}
+	for i := range directSlots {
+		s := &directSlots[i]
+		if s.owner.Load() == fd {
+			var one [8]byte
+			binary.NativeEndian.PutUint64(one[:], 1)
+			unix.Write(int(s.efd), one[:])
+		}
+	}
+}
+
 // Results of ppollWait.
 const (
-	pollReady       = iota // ready (retry the syscall)
+	pollReady       = iota // ready, or interrupted (retry the syscall)
 	pollReadyAtOnce        // ready on entry
 	pollExpired            // slice used up: continue in the netpoller
 	pollTimeout            // the deadline passed
 	pollClosed             // the socket was closed
 )
 
-// ppollWait waits on the calling thread until the fd is ready for dir, for
-// at most ppollSubSlices sub-slices.
+// ppollWait waits on the calling thread until the fd is ready for dir, the
+// deadline passes, the socket is closed or poked, or directSlice has passed.
+// The caller holds a ppollAcquire reservation.
 func (fd *netFD) ppollWait(dir int, deadline time.Time) int {
-	pfd := unix.PollFd{Fd: int32(fd.sysfd), Events: unix.POLLIN}
-	if dir == dirWrite {
-		pfd.Events = unix.POLLOUT
+	s := takeSlot()
+	if s == nil {
+		return pollExpired
 	}
-	for i := 0; i < ppollSubSlices; i++ {
-		if fd.isClosed() {
-			return pollClosed
+	s.owner.Store(fd)
+	r := fd.directWait(s, dir, deadline)
+	s.owner.Store(nil)
+	s.busy.Store(false)
+	return r
+}
+
+func (fd *netFD) directWait(s *directSlot, dir int, deadline time.Time) int {
+	// owner is set before this check and Close sets closed before it looks
+	// at the owners: either we see closed here or Close writes the eventfd.
+	if fd.isClosed() {
+		return pollClosed
+	}
+	t := directSlice
+	if !deadline.IsZero() {
+		rem := time.Until(deadline)
+		if rem <= 0 {
+			return pollTimeout
 		}
-		t := ppollSubSlice
-		if !deadline.IsZero() {
-			rem := time.Until(deadline)
-			if rem <= 0 {
-				return pollTimeout
-			}
-			t = min(t, rem)
-		}
-		ts := unix.NsecToTimespec(int64(t))
-		n, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&pfd)), 1, uintptr(unsafe.Pointer(&ts)), 0, 0, 0)
+		t = min(t, rem)
+	}
+	events := int16(unix.POLLIN)
+	if dir == dirWrite {
+		events = unix.POLLOUT
+	}
+	s.pfd[0] = unix.PollFd{Fd: int32(fd.sysfd), Events: events}
+	s.pfd[1] = unix.PollFd{Fd: s.efd, Events: unix.POLLIN}
+	for i := 0; i < 100; i++ {
+		s.ts = unix.NsecToTimespec(int64(t))
+		n, _, e := unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&s.pfd[0])), 2, uintptr(unsafe.Pointer(&s.ts)), 0, 0, 0)
 		if e == syscall.EINTR {
+			// ppoll wrote the time left into ts.
+			if t = time.Duration(s.ts.Nano()); t <= 0 {
+				break
+			}
 			continue
 		}
 		if e != 0 {
@@ -90,12 +235,21 @@ func (fd *netFD) ppollWait(dir int, deadline time.Time) int {
 			// caller retry the syscall, which reports the real error.
 			return pollReady
 		}
-		if n > 0 {
-			if i == 0 && t-time.Duration(ts.Nano()) < atOnce {
-				return pollReadyAtOnce
-			}
-			return pollReady
+		if n == 0 {
+			break
 		}
+		if s.pfd[1].Revents != 0 {
+			var b [8]byte
+			unix.Read(int(s.efd), b[:])
+			if fd.isClosed() {
+				return pollClosed
+			}
+			return pollReady // poked: the caller checks its interrupt
+		}
+		if i == 0 && t-time.Duration(s.ts.Nano()) < atOnce {
+			return pollReadyAtOnce
+		}
+		return pollReady
 	}
 	if fd.isClosed() {
 		return pollClosed
@@ -104,4 +258,18 @@ func (fd *netFD) ppollWait(dir int, deadline time.Time) int {
 		return pollTimeout
 	}
 	return pollExpired
+}
+
+// dupForPoller duplicates fd for the netpoller file (close-on-exec). A raw
+// system call: when the descriptor table has to grow, the kernel may wait
+// for an RCU grace period (milliseconds); through entersyscall, thousands of
+// goroutines creating their poller files at once would each get their P
+// retaken and a new OS thread started for the others (we saw 50 threads
+// for 2,000 blocked readers). Holding the P for that rare wait is cheaper.
+func dupForPoller(fd int) (int, error) {
+	r, _, e := unix.RawSyscall(unix.SYS_FCNTL, uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if e != 0 {
+		return -1, e
+	}
+	return int(r), nil
 }

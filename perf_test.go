@@ -1,0 +1,208 @@
+//go:build linux
+
+package socket
+
+// Hot-path benchmarks (go test -bench . -benchmem -run '^$') and the
+// allocation guarantees of the hot paths (allocation counts are
+// deterministic; nothing here asserts a time). The cross-process,
+// cross-implementation comparison lives in bench/ (see bench/README.md).
+
+import (
+	"runtime"
+	"testing"
+	"time"
+)
+
+func init() {
+	// The direct-wait slots' eventfds live for the whole process; create
+	// them before TestMain counts the open descriptors and goroutines.
+	directInit()
+	// likewise the goroutine that creates poller files
+	startPollFileHelper()
+}
+
+// perfUDPPair returns two connected UDP sockets on loopback.
+func perfUDPPair(tb testing.TB) (a, b *Socket) {
+	tb.Helper()
+	a, b = coreUDPPair(tb)
+	coreOK(tb, a.Connect(coreMust(b.GetSockName())))
+	coreOK(tb, b.Connect(coreMust(a.GetSockName())))
+	return a, b
+}
+
+// TestHotPathAllocs: no allocation per operation on Send, RecvInto into a
+// caller buffer, SendTo with a prepared address and RecvFromInto, in
+// non-blocking use, in blocking use that waits directly (ppoll) and in
+// blocking use that waits in the netpoller.
+func TestHotPathAllocs(t *testing.T) {
+	if coreRaceEnabled() {
+		t.Skip("the race detector allocates")
+	}
+	a, b := coreUDPPair(t)
+	bAddr := coreMust(b.GetSockName())
+	prepared := coreMust(PrepareAddress(AF_INET, bAddr))
+	coreOK(t, a.Connect(bAddr))
+	buf := make([]byte, 64)
+	msg := make([]byte, 64)
+	check := func(name string, f func()) {
+		t.Helper()
+		f() // warm up (address cache, poller file)
+		if n := testing.AllocsPerRun(200, f); n != 0 {
+			t.Errorf("%s: %v allocs per op", name, n)
+		}
+	}
+	check("Send", func() { a.Send(msg, 0); b.RecvInto(buf, 0, 0) })
+	check("SendTo(prepared)+RecvFromInto", func() {
+		a.SendTo(msg, prepared)
+		b.RecvFromInto(buf, 0, 0)
+	})
+
+	// Blocking receives that must wait: a peer goroutine sends after a
+	// short delay.
+	coreOK(t, b.SetTimeout(NoTimeout))
+	kick := make(chan struct{})
+	quit := make(chan struct{})
+	defer close(quit)
+	go func() {
+		for {
+			select {
+			case <-kick:
+				time.Sleep(20 * time.Microsecond)
+				a.Send(msg, 0)
+			case <-quit:
+				return
+			}
+		}
+	}()
+	check("blocking RecvInto (waits)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
+	check("blocking RecvFromInto (waits)", func() { kick <- struct{}{}; b.RecvFromInto(buf, 0, 0) })
+	release := coreHoldPPollSlots() // force the netpoller path
+	check("blocking RecvInto (netpoller)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
+	release()
+	// with a timeout (deadline arithmetic, poller deadlines)
+	coreOK(t, b.SetTimeout(time.Second))
+	check("timeout RecvInto (waits)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
+}
+
+// TestDirectWaitWokenByClose: a blocking Recv waiting directly in ppoll (a
+// long slice) is woken by Close through its slot's eventfd, and the slots
+// are all free afterwards.
+func TestDirectWaitWokenByClose(t *testing.T) {
+	if !directInit() {
+		t.Skip("no eventfd")
+	}
+	for i := 0; i < 20; i++ { // bounded; each close must wake its waiter
+		a, b := coreMust2(SocketPair(0, SOCK_DGRAM, 0))
+		done := make(chan error, 1)
+		go func() { _, err := a.Recv(8, 0); done <- err }()
+		time.Sleep(time.Millisecond)
+		a.Close()
+		select {
+		case err := <-done:
+			if !coreIsErrno(err, 9) { // EBADF
+				t.Fatalf("recv after close: %v", err)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatal("recv not woken by close")
+		}
+		b.Close()
+	}
+	for i := range directSlots {
+		if directSlots[i].busy.Load() || directSlots[i].owner.Load() != nil {
+			t.Fatalf("slot %d still held", i)
+		}
+	}
+	if n := ppollUsed.Load(); n != 0 {
+		t.Fatalf("%d reservations left", n)
+	}
+}
+
+// TestDirectBudget: the budget follows GOMAXPROCS (1 → 1; n → n-1, at most
+// maxPPollBudget), and with GOMAXPROCS=1 no direct wait starts while a
+// goroutine of the package waits in the netpoller.
+func TestDirectBudget(t *testing.T) {
+	old := runtime.GOMAXPROCS(0)
+	defer func() { runtime.GOMAXPROCS(old); procs.Store(0) }()
+	for _, c := range []struct{ procs, want int32 }{{1, 1}, {2, 1}, {3, 2}, {8, maxPPollBudget}} {
+		runtime.GOMAXPROCS(int(c.procs))
+		procs.Store(0)
+		if got := ppollBudget(); got != c.want {
+			t.Errorf("GOMAXPROCS=%d: budget %d, want %d", c.procs, got, c.want)
+		}
+	}
+	runtime.GOMAXPROCS(1)
+	procs.Store(0)
+	netpollWaiting.Add(1)
+	ok := ppollAcquire()
+	netpollWaiting.Add(-1)
+	if ok {
+		ppollRelease()
+		t.Error("GOMAXPROCS=1: direct wait admitted while a netpoller waiter exists")
+	}
+	if !ppollAcquire() {
+		t.Error("GOMAXPROCS=1: direct wait refused with no netpoller waiter")
+	} else {
+		ppollRelease()
+	}
+}
+
+// BenchmarkSendRecvInto: non-blocking Send + RecvInto on connected UDP
+// sockets (the syscall cost and nothing else).
+func BenchmarkSendRecvInto(b *testing.B) {
+	x, y := perfUDPPair(b)
+	buf := make([]byte, 64)
+	msg := make([]byte, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		x.Send(msg, 0)
+		y.RecvInto(buf, 0, 0)
+	}
+}
+
+// BenchmarkSendToRecvFromInto: SendTo with a prepared address +
+// RecvFromInto (source address decoded from the cache).
+func BenchmarkSendToRecvFromInto(b *testing.B) {
+	x, y := coreUDPPair(b)
+	prepared := coreMust(PrepareAddress(AF_INET, coreMust(y.GetSockName())))
+	buf := make([]byte, 64)
+	msg := make([]byte, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		x.SendTo(msg, prepared)
+		y.RecvFromInto(buf, 0, 0)
+	}
+}
+
+// BenchmarkUDPPingPongDirect / Netpoller: blocking round trips between two
+// goroutines, with direct waits allowed or forced into the netpoller.
+func BenchmarkUDPPingPongDirect(b *testing.B)    { benchPingPong(b, false) }
+func BenchmarkUDPPingPongNetpoller(b *testing.B) { benchPingPong(b, true) }
+
+func benchPingPong(b *testing.B, netpoller bool) {
+	x, y := perfUDPPair(b)
+	if netpoller {
+		defer coreHoldPPollSlots()()
+	}
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		buf := make([]byte, 64)
+		for {
+			n, err := y.RecvInto(buf, 0, 0)
+			if err != nil {
+				return
+			}
+			y.Send(buf[:n], 0)
+		}
+	}()
+	buf := make([]byte, 64)
+	msg := make([]byte, 64)
+	b.ReportAllocs()
+	for b.Loop() {
+		x.Send(msg, 0)
+		x.RecvInto(buf, 0, 0)
+	}
+	b.StopTimer()
+	y.Close()
+	<-done
+}
