@@ -223,14 +223,25 @@ func (o *ioOp) pollCallback(uintptr) bool {
 // use is allocated on first use (a connection with a reader blocked in the
 // netpoller costs about as much memory as one of Go's net.Conn).
 type dirState struct {
-	slot   sync.Mutex    // owns op
-	op     *ioOp         // reused by one operation at a time (under slot; lazy)
-	turn   chan struct{} // capacity 1: the holder may wait in the netpoller (under netFD.pmu; lazy)
-	waited atomic.Bool   // the last operation in this direction had to wait
+	slot sync.Mutex // owns op
+	op   *ioOp      // reused by one operation at a time (under slot; lazy)
+	// the netpoller turn: one goroutine at a time waits in the poller file
+	// for this direction (its deadline is per direction); turnWake
+	// (capacity 1, under netFD.pmu, made by the first goroutine that has to
+	// wait for the turn) wakes the others
+	turnHeld    atomic.Bool
+	turnWaiters atomic.Int32
+	turnWake    chan struct{}
+	waited      atomic.Bool // the last operation in this direction had to wait
 	// directSkip > 0: the next waits skip the direct path (a direct wait of
 	// this direction expired; see wait_linux.go)
 	directSkip atomic.Int32
-	addr       *addrCache // last decoded source address (under slot; lazy)
+	// bulk: the direction moves large amounts (a send of bulkBytes or more,
+	// or a receive that returned that much): it waits in the netpoller,
+	// whose later wake-up lets more data or room accumulate per system call
+	// (direct waits are for latency).
+	bulk atomic.Bool
+	addr *addrCache // last decoded source address (under slot; lazy)
 
 	// the poller file's deadline for this direction, when pdlOK (read and
 	// written by the holder of the turn; a poke invalidates it)
@@ -341,9 +352,9 @@ func (fd *netFD) markClosed() bool {
 // channel of direction dir) on first use.
 func (fd *netFD) rawConn(dir int) (syscall.RawConn, error) {
 	fd.pmu.Lock()
-	rc, pclosed, ok := fd.rc, fd.pclosed, fd.dirs[dir].turn != nil
+	rc, pclosed := fd.rc, fd.pclosed
 	fd.pmu.Unlock()
-	if rc != nil && ok {
+	if rc != nil {
 		return rc, nil
 	}
 	if pclosed {
@@ -421,13 +432,10 @@ func (fd *netFD) newPollFile(dir int) error {
 		}
 		fd.pf, fd.rc = f, rc
 		for i := range fd.dirs {
-			// a new file has no deadlines (nobody holds a turn yet: turn
-			// channels are only handed out with the file, under pmu)
+			// a new file has no deadlines (nobody holds a turn yet: a
+			// turn is taken only once rawConn has returned the file)
 			fd.dirs[i].pdl, fd.dirs[i].pdlOK = 0, true
 		}
-	}
-	if fd.dirs[dir].turn == nil {
-		fd.dirs[dir].turn = make(chan struct{}, 1)
 	}
 	return nil
 }
@@ -501,9 +509,7 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 				continue
 			}
 			if e != syscall.EAGAIN {
-				if d.waited.Load() != waited {
-					d.waited.Store(waited)
-				}
+				fd.opDone(d, o, waited)
 				return e, nil
 			}
 			if timeout == 0 {
@@ -514,7 +520,10 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 		if timeout > 0 && deadline.IsZero() {
 			deadline = time.Now().Add(timeout)
 		}
-		r, err := fd.directWaitStep(o, deadline, predicted)
+		r, err := false, error(nil)
+		if !d.bulk.Load() && (o.dir == dirRead || len(o.p) < bulkBytes) {
+			r, err = fd.directWaitStep(o, deadline, predicted)
+		}
 		if predicted && r {
 			// directWaitStep cleared d.waited if the fd was ready on entry
 			// (the prediction was wrong).
@@ -542,11 +551,26 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 			return 0, err
 		}
 		if done {
-			if d.waited.Load() != waited {
-				d.waited.Store(waited)
-			}
+			fd.opDone(d, o, waited)
 			return o.errno, nil
 		}
+	}
+}
+
+// bulkBytes: see dirState.bulk.
+const bulkBytes = 16 << 10
+
+// opDone records what the completed op tells about the next one.
+func (fd *netFD) opDone(d *dirState, o *ioOp, waited bool) {
+	if d.waited.Load() != waited {
+		d.waited.Store(waited)
+	}
+	if o.kind == opAccept || o.kind == opConnect {
+		return // o.n is a descriptor
+	}
+	bulk := o.n >= bulkBytes || len(o.p) >= bulkBytes && o.dir == dirWrite
+	if d.bulk.Load() != bulk {
+		d.bulk.Store(bulk)
 	}
 }
 
@@ -611,11 +635,9 @@ func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (syscall.RawConn, error)
 		}
 		return nil, err
 	}
-	turn := fd.turnChan(int(o.dir))
-	select {
-	case turn <- struct{}{}:
-	default:
-		if err := fd.waitTurn(turn, deadline, o.intr); err != nil {
+	d := &fd.dirs[o.dir]
+	if !d.turnHeld.CompareAndSwap(false, true) {
+		if err := fd.waitTurn(d, deadline, o.intr); err != nil {
 			return nil, err
 		}
 	}
@@ -623,7 +645,7 @@ func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (syscall.RawConn, error)
 	rc, err := fd.pollReady(o, deadline)
 	if err != nil {
 		netpollWaiting.Add(-1)
-		<-turn
+		fd.releaseTurn(d)
 		return nil, err
 	}
 	return rc, nil
@@ -673,7 +695,7 @@ func (fd *netFD) pollLeave(o *ioOp, deadline time.Time, err error) (bool, error)
 		d.pdlOK = false // perhaps poked (context.go's pokeWaiter)
 	}
 	netpollWaiting.Add(-1)
-	<-d.turn
+	fd.releaseTurn(d)
 	if err == nil {
 		return true, nil
 	}
@@ -692,16 +714,35 @@ func (fd *netFD) pollLeave(o *ioOp, deadline time.Time, err error) (bool, error)
 	return false, err
 }
 
-// turnChan returns the direction's turn channel (created by rawConn).
-func (fd *netFD) turnChan(dir int) chan struct{} {
+// releaseTurn gives the netpoller turn back and wakes a waiter, if any.
+func (fd *netFD) releaseTurn(d *dirState) {
+	d.turnHeld.Store(false)
+	if d.turnWaiters.Load() > 0 {
+		select {
+		case fd.turnWakeChan(d) <- struct{}{}:
+		default: // a wake-up is pending already
+		}
+	}
+}
+
+// turnWakeChan returns d's wake channel, created on first use.
+func (fd *netFD) turnWakeChan(d *dirState) chan struct{} {
 	fd.pmu.Lock()
-	t := fd.dirs[dir].turn
-	fd.pmu.Unlock()
-	return t
+	defer fd.pmu.Unlock()
+	if d.turnWake == nil {
+		d.turnWake = make(chan struct{}, 1)
+	}
+	return d.turnWake
 }
 
 // waitTurn waits for the direction's netpoller turn, the deadline or close.
-func (fd *netFD) waitTurn(turn chan struct{}, deadline time.Time, intr <-chan struct{}) error {
+// A waiter registers before it tries the turn again, and the holder
+// releases before it looks for waiters, so a release is never missed; a
+// wake-up for a waiter that left is harmless (the next one retries).
+func (fd *netFD) waitTurn(d *dirState, deadline time.Time, intr <-chan struct{}) error {
+	wake := fd.turnWakeChan(d)
+	d.turnWaiters.Add(1)
+	defer d.turnWaiters.Add(-1)
 	var tc <-chan time.Time
 	if !deadline.IsZero() {
 		dur := time.Until(deadline)
@@ -712,15 +753,20 @@ func (fd *netFD) waitTurn(turn chan struct{}, deadline time.Time, intr <-chan st
 		defer t.Stop()
 		tc = t.C
 	}
-	select {
-	case turn <- struct{}{}:
-		return nil
-	case <-fd.closingChan():
-		return errClosedSentinel
-	case <-intr:
-		return errInterrupted
-	case <-tc:
-		return ErrTimeout
+	closing := fd.closingChan()
+	for {
+		if d.turnHeld.CompareAndSwap(false, true) {
+			return nil
+		}
+		select {
+		case <-wake:
+		case <-closing:
+			return errClosedSentinel
+		case <-intr:
+			return errInterrupted
+		case <-tc:
+			return ErrTimeout
+		}
 	}
 }
 
