@@ -117,18 +117,6 @@ func encodeAncdata(items []Ancdata) ([]byte, error) {
 	return buf, nil
 }
 
-// checkCInt reports CPython's OverflowError for a value that does not fit
-// in a C int.
-func checkCInt(v int) error {
-	switch {
-	case int64(v) > math.MaxInt32:
-		return newOverflowErr("signed integer is greater than maximum")
-	case int64(v) < math.MinInt32:
-		return newOverflowErr("signed integer is less than minimum")
-	}
-	return nil
-}
-
 // parseAncdata splits a received control buffer (the msg_controllen bytes
 // the kernel filled) into items. Items are walked as CMSG_FIRSTHDR /
 // CMSG_NXTHDR do. An item whose header does not fit, or whose cmsg_len is

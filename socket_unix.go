@@ -636,13 +636,3 @@ func (s *Socket) connect(op string, addr Address) (syscall.Errno, error) {
 	}
 	return e, nil
 }
-
-// checkCInts is checkCInt for each of vs (Python's "i" arguments).
-func checkCInts(vs ...int) error {
-	for _, v := range vs {
-		if err := checkCInt(v); err != nil {
-			return err
-		}
-	}
-	return nil
-}

@@ -53,6 +53,9 @@ func adopt(op string, h windows.Handle, family AddressFamily, typ SocketKind, pr
 // NewSocket creates a socket (Python's socket(family, type, proto)): a
 // non-inheritable Winsock socket with the module default timeout.
 func NewSocket(family AddressFamily, typ SocketKind, proto int) (*Socket, error) {
+	if err := checkCInts(int(family), int(typ), proto); err != nil {
+		return nil, err
+	}
 	h, err := windows.WSASocket(int32(family), int32(typ), int32(proto), nil, 0, wsaFlags)
 	if err != nil {
 		return nil, wrapErrno("socket", err)
@@ -136,6 +139,9 @@ func FromFd(fd int, family AddressFamily, typ SocketKind, proto int) (*Socket, e
 // typ 0 SOCK_STREAM; other families, types and protocols are a
 // *ValueError, as in Python. It returns (server side, client side).
 func SocketPair(family AddressFamily, typ SocketKind, proto int) (*Socket, *Socket, error) {
+	if err := checkCInts(int(family), int(typ), proto); err != nil {
+		return nil, nil, err
+	}
 	if family == 0 {
 		family = AF_INET
 	}
@@ -372,6 +378,9 @@ func (s *Socket) Bind(addr Address) error {
 
 // ListenBacklog is Python's listen(backlog); a negative backlog is 0.
 func (s *Socket) ListenBacklog(backlog int) error {
+	if err := checkCInt(backlog); err != nil {
+		return err
+	}
 	backlog = min(max(backlog, 0), math.MaxInt32)
 	return s.withFD("listen", func(h windows.Handle) error { return windows.Listen(h, backlog) })
 }
@@ -379,6 +388,9 @@ func (s *Socket) ListenBacklog(backlog int) error {
 // Shutdown shuts down one or both halves of the connection (SHUT_RD,
 // SHUT_WR, SHUT_RDWR).
 func (s *Socket) Shutdown(how int) error {
+	if err := checkCInt(how); err != nil {
+		return err
+	}
 	return s.withFD("shutdown", func(h windows.Handle) error { return windows.Shutdown(h, how) })
 }
 
@@ -444,6 +456,14 @@ func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
 }
 
 func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
+	if err := checkFlags(flags); err != nil {
+		return 0, err
+	}
+	if len(p) == 0 {
+		// CPython returns b'' (0) for recv(0) / recv_into of an empty buffer
+		// without a system call, which would block on an idle stream.
+		return 0, nil
+	}
 	p = capLen(p)
 	return s.loop(op, dirRead, time.Time{}, func(h windows.Handle) (int, syscall.Errno) {
 		return wsa(procRecv, uintptr(h), bufPtr(p), uintptr(len(p)), uintptr(flags))
@@ -480,6 +500,9 @@ func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Addre
 }
 
 func (s *Socket) recvFrom(p []byte, flags MsgFlag, op string) (int, Address, error) {
+	if err := checkFlags(flags); err != nil {
+		return 0, nil, err
+	}
 	p = capLen(p)
 	var sa [sizeofSockaddrStorage]byte
 	var salen int32
@@ -508,6 +531,9 @@ func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 }
 
 func (s *Socket) send(op string, data []byte, flags MsgFlag, deadline time.Time) (int, error) {
+	if err := checkFlags(flags); err != nil {
+		return 0, err
+	}
 	p := capLen(data)
 	return s.loop(op, dirWrite, deadline, func(h windows.Handle) (int, syscall.Errno) {
 		return wsa(procSend, uintptr(h), bufPtr(p), uintptr(len(p)), uintptr(flags))
@@ -538,6 +564,9 @@ func (s *Socket) SendTo(data []byte, addr Address) (int, error) {
 
 // SendToFlags is Python's sendto(bytes, flags, address).
 func (s *Socket) SendToFlags(data []byte, flags MsgFlag, addr Address) (int, error) {
+	if err := checkFlags(flags); err != nil {
+		return 0, err
+	}
 	var sa [sizeofSockaddrStorage]byte
 	salen, err := encodeSockaddr(s.family, "sendto", addr, sa[:])
 	if err != nil {
