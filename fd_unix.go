@@ -53,9 +53,10 @@ package socket
 // it waits for readiness, adaptively:
 //
 //  1. Directly, on the calling thread (wait_linux.go), when one of a few
-//     global slots is free: budget GOMAXPROCS-1 (at most 4); with
-//     GOMAXPROCS=1 the budget is 1 and is used only while no goroutine of
-//     this package waits in the netpoller. The thread calls ppoll on the
+//     global slots is free (budget GOMAXPROCS-1, at most 4; 1 with
+//     GOMAXPROCS=1) and no goroutine of this package waits in the
+//     netpoller (goroutines talking to each other are the netpoller's
+//     case; with GOMAXPROCS=1 the ppoll is raw). The thread calls ppoll on the
 //     socket and the slot's eventfd with one 10 ms slice (Close and context
 //     pokes write the eventfd), then retries the syscall: a blocking round
 //     trip costs ppoll + the I/O syscall, no epoll, no goroutine switch.

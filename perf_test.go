@@ -118,8 +118,8 @@ func TestDirectWaitWokenByClose(t *testing.T) {
 }
 
 // TestDirectBudget: the budget follows GOMAXPROCS (1 → 1; n → n-1, at most
-// maxPPollBudget), and with GOMAXPROCS=1 no direct wait starts while a
-// goroutine of the package waits in the netpoller.
+// maxPPollBudget), and no direct wait starts while a goroutine of the
+// package waits in the netpoller.
 func TestDirectBudget(t *testing.T) {
 	old := runtime.GOMAXPROCS(0)
 	defer func() { runtime.GOMAXPROCS(old); procs.Store(0) }()
@@ -130,19 +130,21 @@ func TestDirectBudget(t *testing.T) {
 			t.Errorf("GOMAXPROCS=%d: budget %d, want %d", c.procs, got, c.want)
 		}
 	}
-	runtime.GOMAXPROCS(1)
-	procs.Store(0)
-	netpollWaiting.Add(1)
-	ok := ppollAcquire()
-	netpollWaiting.Add(-1)
-	if ok {
-		ppollRelease()
-		t.Error("GOMAXPROCS=1: direct wait admitted while a netpoller waiter exists")
-	}
-	if !ppollAcquire() {
-		t.Error("GOMAXPROCS=1: direct wait refused with no netpoller waiter")
-	} else {
-		ppollRelease()
+	for _, p := range []int{1, 2} {
+		runtime.GOMAXPROCS(p)
+		procs.Store(0)
+		netpollWaiting.Add(1)
+		ok := ppollAcquire()
+		netpollWaiting.Add(-1)
+		if ok {
+			ppollRelease()
+			t.Errorf("GOMAXPROCS=%d: direct wait admitted while a netpoller waiter exists", p)
+		}
+		if !ppollAcquire() {
+			t.Errorf("GOMAXPROCS=%d: direct wait refused with no netpoller waiter", p)
+		} else {
+			ppollRelease()
+		}
 	}
 }
 

@@ -24,9 +24,10 @@ package socket
 //     (entersyscall): sysmon may hand the P to another thread, as for any
 //     blocking system call; the budget is GOMAXPROCS-1 (at most
 //     maxPPollBudget), so a P always stays free for the rest of the program.
-//   - With GOMAXPROCS=1 (a process pinned to one core) the budget is 1, a
-//     direct wait is only started when no goroutine of this package waits in
-//     the netpoller (one about to be woken would otherwise wait for it), and
+//   - A direct wait is only started when no goroutine of this package waits
+//     in the netpoller: goroutines that talk to each other (or many
+//     waiters) are the netpoller's case.
+//   - With GOMAXPROCS=1 (a process pinned to one core) the budget is 1 and
 //     ppoll is a raw system call: to the scheduler the goroutine is running,
 //     so sysmon does not retake the only P and start a spinning thread on
 //     the same core (that handoff cost 15-40% of the round trips under
@@ -100,9 +101,12 @@ func ppollAcquire() bool {
 	if !directInit() {
 		return false
 	}
-	if gomaxprocs() <= 1 && netpollWaiting.Load() > 0 {
-		// The only P would be held while a netpoller waiter of ours may
-		// become ready.
+	if netpollWaiting.Load() > 0 {
+		// Goroutines of this process talk to each other through the
+		// netpoller (or many wait there): a direct wait would hold the only
+		// P (GOMAXPROCS=1) while one of them may become ready, or, with more
+		// Ps, turn each hand-over into a cross-CPU thread wake-up (measured:
+		// 36 µs against 7 µs per round trip between two goroutines).
 		return false
 	}
 	if ppollUsed.Add(1) <= ppollBudget() {
