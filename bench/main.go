@@ -43,7 +43,7 @@ var (
 	reps    = flag.Int("reps", 3, "repetitions (interleaved)")
 	runMS   = flag.Int("ms", 400, "duration of one measured run (ms)")
 	nconn   = flag.Int("n", 10000, "connections in the blocked-readers workload")
-	pyConns = flag.Int("pyn", 10000, "connections for CPython's blocked readers (threads)")
+	pyConns = flag.Int("pyn", 2000, "connections for CPython's blocked readers (threads; 10,000 take minutes to wake unpinned)")
 	noTrace = flag.Bool("nostrace", false, "skip the strace syscall counts")
 )
 
