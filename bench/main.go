@@ -1,3 +1,5 @@
+//go:build linux
+
 // Command bench compares sockspec with Go's net package, C (raw blocking
 // system calls, gcc -O2) and CPython's socket module on loopback, in one
 // interleaved run:

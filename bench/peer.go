@@ -1,3 +1,5 @@
+//go:build linux
+
 package main
 
 // The Go peers of the benchmark: the same protocol as peer_c.c and peer.py
