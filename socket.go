@@ -135,3 +135,66 @@ func uitoa(v uint) string {
 	}
 	return string(b[i:])
 }
+
+// ---- receiving: Python's argument rules, then the per-OS recv/recvFrom ----
+
+// Recv receives up to bufsize bytes (Python's recv(bufsize, flags)). A
+// negative bufsize is a *ValueError; bufsize 0 returns an empty slice at
+// once, without a system call (as CPython).
+func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
+	if bufsize < 0 {
+		return nil, &ValueError{Msg: "negative buffersize in recv"}
+	}
+	b := make([]byte, bufsize)
+	n, err := s.recv(b, flags, "recv")
+	if err != nil {
+		return nil, err
+	}
+	return b[:n], nil
+}
+
+// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
+// nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
+// a *ValueError.
+func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
+	if nbytes < 0 {
+		return 0, &ValueError{Msg: "negative buffersize in recv_into"}
+	}
+	if nbytes > len(buf) {
+		return 0, &ValueError{Msg: "buffer too small for requested bytes"}
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return s.recv(buf[:nbytes], flags, "recv_into")
+}
+
+// RecvFrom receives up to bufsize bytes and the sender's address (Python's
+// recvfrom). The address is nil when the kernel reports none (Python's
+// None, e.g. on a connected stream socket).
+func (s *Socket) RecvFrom(bufsize int, flags MsgFlag) ([]byte, Address, error) {
+	if bufsize < 0 {
+		return nil, nil, &ValueError{Msg: "negative buffersize in recvfrom"}
+	}
+	b := make([]byte, bufsize)
+	n, a, err := s.recvFrom(b, flags, "recvfrom")
+	if err != nil {
+		return nil, nil, err
+	}
+	return b[:n], a, nil
+}
+
+// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
+// means len(buf).
+func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
+	if nbytes < 0 {
+		return 0, nil, &ValueError{Msg: "negative buffersize in recvfrom_into"}
+	}
+	if nbytes > len(buf) {
+		return 0, nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
+	}
+	if nbytes == 0 {
+		nbytes = len(buf)
+	}
+	return s.recvFrom(buf[:nbytes], flags, "recvfrom_into")
+}

@@ -375,37 +375,6 @@ func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
 
 // ---- data transfer ----
 
-// Recv receives up to bufsize bytes (Python's recv(bufsize, flags)). A
-// negative bufsize is a *ValueError; bufsize 0 returns an empty slice at
-// once, without a system call (as CPython).
-func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
-	if bufsize < 0 {
-		return nil, &ValueError{Msg: "negative buffersize in recv"}
-	}
-	b := make([]byte, bufsize)
-	n, err := s.recv(b, flags, "recv")
-	if err != nil {
-		return nil, err
-	}
-	return b[:n], nil
-}
-
-// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
-// nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
-// a *ValueError.
-func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
-	if nbytes < 0 {
-		return 0, &ValueError{Msg: "negative buffersize in recv_into"}
-	}
-	if nbytes > len(buf) {
-		return 0, &ValueError{Msg: "buffer too small for requested bytes"}
-	}
-	if nbytes == 0 {
-		nbytes = len(buf)
-	}
-	return s.recv(buf[:nbytes], flags, "recv_into")
-}
-
 func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
 	if len(p) == 0 {
 		// CPython returns b'' (0) for recv(0) / recv_into of an empty
@@ -420,36 +389,6 @@ func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
 	n := o.n
 	s.fd.releaseOp(o)
 	return n, err
-}
-
-// RecvFrom receives up to bufsize bytes and the sender's address (Python's
-// recvfrom). The address is nil when the kernel reports none (Python's
-// None, e.g. on a connected stream socket).
-func (s *Socket) RecvFrom(bufsize int, flags MsgFlag) ([]byte, Address, error) {
-	if bufsize < 0 {
-		return nil, nil, &ValueError{Msg: "negative buffersize in recvfrom"}
-	}
-	b := make([]byte, bufsize)
-	n, a, err := s.recvFrom(b, flags, "recvfrom")
-	if err != nil {
-		return nil, nil, err
-	}
-	return b[:n], a, nil
-}
-
-// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
-// means len(buf).
-func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
-	if nbytes < 0 {
-		return 0, nil, &ValueError{Msg: "negative buffersize in recvfrom_into"}
-	}
-	if nbytes > len(buf) {
-		return 0, nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
-	}
-	if nbytes == 0 {
-		nbytes = len(buf)
-	}
-	return s.recvFrom(buf[:nbytes], flags, "recvfrom_into")
 }
 
 func (s *Socket) recvFrom(p []byte, flags MsgFlag, op string) (int, Address, error) {

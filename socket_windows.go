@@ -427,34 +427,6 @@ func capLen(p []byte) []byte {
 
 func bufPtr(p []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(p))) }
 
-// Recv receives up to bufsize bytes (Python's recv(bufsize, flags)).
-func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
-	if bufsize < 0 {
-		return nil, &ValueError{Msg: "negative buffersize in recv"}
-	}
-	b := make([]byte, bufsize)
-	n, err := s.recv(b, flags, "recv")
-	if err != nil {
-		return nil, err
-	}
-	return b[:n], nil
-}
-
-// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
-// nbytes 0 means len(buf).
-func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
-	if nbytes < 0 {
-		return 0, &ValueError{Msg: "negative buffersize in recv_into"}
-	}
-	if nbytes > len(buf) {
-		return 0, &ValueError{Msg: "buffer too small for requested bytes"}
-	}
-	if nbytes == 0 {
-		nbytes = len(buf)
-	}
-	return s.recv(buf[:nbytes], flags, "recv_into")
-}
-
 func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
 	if err := checkFlags(flags); err != nil {
 		return 0, err
@@ -468,35 +440,6 @@ func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
 	return s.loop(op, dirRead, time.Time{}, func(h windows.Handle) (int, syscall.Errno) {
 		return wsa(procRecv, uintptr(h), bufPtr(p), uintptr(len(p)), uintptr(flags))
 	})
-}
-
-// RecvFrom receives up to bufsize bytes and the sender's address (Python's
-// recvfrom); the address is nil when Winsock reports none (a connected
-// stream socket).
-func (s *Socket) RecvFrom(bufsize int, flags MsgFlag) ([]byte, Address, error) {
-	if bufsize < 0 {
-		return nil, nil, &ValueError{Msg: "negative buffersize in recvfrom"}
-	}
-	b := make([]byte, bufsize)
-	n, a, err := s.recvFrom(b, flags, "recvfrom")
-	if err != nil {
-		return nil, nil, err
-	}
-	return b[:n], a, nil
-}
-
-// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags).
-func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
-	if nbytes < 0 {
-		return 0, nil, &ValueError{Msg: "negative buffersize in recvfrom_into"}
-	}
-	if nbytes > len(buf) {
-		return 0, nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
-	}
-	if nbytes == 0 {
-		nbytes = len(buf)
-	}
-	return s.recvFrom(buf[:nbytes], flags, "recvfrom_into")
 }
 
 func (s *Socket) recvFrom(p []byte, flags MsgFlag, op string) (int, Address, error) {
