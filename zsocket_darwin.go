@@ -968,6 +968,18 @@ const (
 	SHUT_WR = 1
 )
 
+// Group ETHERTYPE: Ethernet frame types (BSD names).
+const (
+	// ETHERTYPE_ARP is socket.ETHERTYPE_ARP (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_ARP = 0x806
+	// ETHERTYPE_IP is socket.ETHERTYPE_IP (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_IP = 0x800
+	// ETHERTYPE_IPV6 is socket.ETHERTYPE_IPV6 (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_IPV6 = 0x86dd
+	// ETHERTYPE_VLAN is socket.ETHERTYPE_VLAN (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_VLAN = 0x8100
+)
+
 // Group ERRNO: errno values Python's socket module re-exports.
 const (
 	// EAGAIN is socket.EAGAIN (group ERRNO; from golang.org/x/sys: newer than the headers scraped).
@@ -1181,6 +1193,10 @@ var constantTable = [...]Constant{
 	{"EAI_SOCKTYPE", "EAI", 10},
 	{"EAI_SYSTEM", "EAI", 11},
 	{"EBADF", "ERRNO", 9},
+	{"ETHERTYPE_ARP", "ETHERTYPE", 0x806},
+	{"ETHERTYPE_IP", "ETHERTYPE", 0x800},
+	{"ETHERTYPE_IPV6", "ETHERTYPE", 0x86dd},
+	{"ETHERTYPE_VLAN", "ETHERTYPE", 0x8100},
 	{"EWOULDBLOCK", "ERRNO", 35},
 	{"INADDR_ALLHOSTS_GROUP", "INADDR", 0xe0000001},
 	{"INADDR_ANY", "INADDR", 0},

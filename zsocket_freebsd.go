@@ -36,6 +36,8 @@ const (
 	AF_DATAKIT AddressFamily = 9
 	// AF_DECnet is socket.AF_DECnet (group AF; from golang.org/x/sys: newer than the headers scraped).
 	AF_DECnet AddressFamily = 12
+	// AF_DIVERT is socket.AF_DIVERT (group AF; value stated in the spec: FreeBSD sys/sys/socket.h (current main; divert(4) became its own family for FreeBSD 14.0); golang.org/x/sys v0.49.0 lacks it).
+	AF_DIVERT AddressFamily = 44
 	// AF_DLI is socket.AF_DLI (group AF; from golang.org/x/sys: newer than the headers scraped).
 	AF_DLI AddressFamily = 13
 	// AF_E164 is socket.AF_E164 (group AF; from golang.org/x/sys: newer than the headers scraped).
@@ -190,6 +192,12 @@ const (
 	AF_VENDOR46 AddressFamily = 131
 	// AF_VENDOR47 is socket.AF_VENDOR47 (group AF; from golang.org/x/sys: newer than the headers scraped).
 	AF_VENDOR47 AddressFamily = 133
+)
+
+// Group PF: protocol families (the same values as the AF_ names).
+const (
+	// PF_DIVERT is socket.PF_DIVERT (group PF; value stated in the spec: FreeBSD sys/sys/socket.h: #define PF_DIVERT AF_DIVERT (current main; FreeBSD 14.0)).
+	PF_DIVERT = 44
 )
 
 // Group SOCK: socket types, the second argument of Socket(), and the SOCK_CLOEXEC/SOCK_NONBLOCK flags.
@@ -1267,6 +1275,18 @@ const (
 	SHUT_WR = 1
 )
 
+// Group ETHERTYPE: Ethernet frame types (BSD names).
+const (
+	// ETHERTYPE_ARP is socket.ETHERTYPE_ARP (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_ARP = 0x806
+	// ETHERTYPE_IP is socket.ETHERTYPE_IP (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_IP = 0x800
+	// ETHERTYPE_IPV6 is socket.ETHERTYPE_IPV6 (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_IPV6 = 0x86dd
+	// ETHERTYPE_VLAN is socket.ETHERTYPE_VLAN (group ETHERTYPE; value stated in the spec: IEEE EtherType assignment, the same value in every OS's net/ethernet.h (glibc's here scrapes as this value); golang.org/x/sys lacks it).
+	ETHERTYPE_VLAN = 0x8100
+)
+
 // Group ERRNO: errno values Python's socket module re-exports.
 const (
 	// EAGAIN is socket.EAGAIN (group ERRNO; from golang.org/x/sys: newer than the headers scraped).
@@ -1412,6 +1432,8 @@ func (v AddressFamily) String() string {
 		return "AF_INET6_SDP"
 	case 43:
 		return "AF_VENDOR02"
+	case 44:
+		return "AF_DIVERT"
 	case 45:
 		return "AF_VENDOR03"
 	case 47:
@@ -1555,6 +1577,7 @@ var constantTable = [...]Constant{
 	{"AF_COIP", "AF", 20},
 	{"AF_DATAKIT", "AF", 9},
 	{"AF_DECnet", "AF", 12},
+	{"AF_DIVERT", "AF", 44},
 	{"AF_DLI", "AF", 13},
 	{"AF_E164", "AF", 26},
 	{"AF_ECMA", "AF", 8},
@@ -1663,6 +1686,10 @@ var constantTable = [...]Constant{
 	{"EAI_SOCKTYPE", "EAI", 10},
 	{"EAI_SYSTEM", "EAI", 11},
 	{"EBADF", "ERRNO", 9},
+	{"ETHERTYPE_ARP", "ETHERTYPE", 0x806},
+	{"ETHERTYPE_IP", "ETHERTYPE", 0x800},
+	{"ETHERTYPE_IPV6", "ETHERTYPE", 0x86dd},
+	{"ETHERTYPE_VLAN", "ETHERTYPE", 0x8100},
 	{"EWOULDBLOCK", "ERRNO", 35},
 	{"HCI_DATA_DIR", "HCI", 2},
 	{"HCI_FILTER", "HCI", 1},
@@ -1976,6 +2003,7 @@ var constantTable = [...]Constant{
 	{"NI_NUMERICHOST", "NI", 2},
 	{"NI_NUMERICSCOPE", "NI", 32},
 	{"NI_NUMERICSERV", "NI", 8},
+	{"PF_DIVERT", "PF", 44},
 	{"SCM_BINTIME", "SCM", 4},
 	{"SCM_CREDS", "SCM", 3},
 	{"SCM_CREDS2", "SCM", 8},
