@@ -20,14 +20,13 @@ import (
 	"github.com/sockspec/socket"
 )
 
-const ethPAll = 0x0003 // ETH_P_ALL: every protocol
 
 func main() {
 	iface := flag.String("iface", "lo", "interface to sniff on")
 	count := flag.Int("count", 1, "packets to print (0: forever)")
 	flag.Parse()
 
-	proto, err := socket.Htons(ethPAll)
+	proto, err := socket.Htons(socket.ETH_P_ALL)
 	if err != nil {
 		log.Fatal(err)
 	}
@@ -37,7 +36,7 @@ func main() {
 		log.Fatal(err)
 	}
 	defer s.Close()
-	if err := s.Bind(socket.PacketAddress{IfName: *iface, Proto: ethPAll}); err != nil {
+	if err := s.Bind(socket.PacketAddress{IfName: *iface, Proto: socket.ETH_P_ALL}); err != nil {
 		log.Fatal(err)
 	}
 	for n := 0; *count == 0 || n < *count; n++ {
