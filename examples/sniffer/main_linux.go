@@ -20,7 +20,6 @@ import (
 	"github.com/sockspec/socket"
 )
 
-
 func main() {
 	iface := flag.String("iface", "lo", "interface to sniff on")
 	count := flag.Int("count", 1, "packets to print (0: forever)")
