@@ -141,7 +141,7 @@ func (s *Socket) acceptCtl(c *opCtl) (*Socket, Address, error) {
 		unix.Close(nfd)
 		return nil, nil, err
 	}
-	return newSocketFD(nfd, s.family, s.typ, s.proto, GetDefaultTimeout()), a, nil
+	return newSocketFD(nfd, s.family, s.typ, s.proto, GetDefaultTimeout()).ownDescription(), a, nil
 }
 
 // connectCtl is Socket.connect (CPython's internal_connect) under c, with
@@ -159,6 +159,7 @@ func (s *Socket) connectCtl(op string, addr Address, c *opCtl) error {
 	}
 	defer s.fd.decref()
 	timeout, deadline := c.effective(s)
+	s.fd.nonblockOn()
 	var e syscall.Errno
 	for i := 0; ; i++ {
 		_, _, e = unix.Syscall(unix.SYS_CONNECT, uintptr(s.fd.sysfd), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(n))

@@ -4,9 +4,12 @@ package socket
 
 // # File descriptor ownership and the I/O engine
 //
-// Every Socket owns one *netFD. The fd is O_NONBLOCK at the OS level for its
-// whole life; Python's blocking / timeout / non-blocking modes are the
-// Socket's own state (Socket.timeout), applied by runOp.
+// Every Socket owns one *netFD. Python's blocking / timeout / non-blocking
+// modes are the Socket's own state (Socket.timeout), applied by runOp. The
+// fd is O_NONBLOCK at the OS level, except on Linux while a blocking
+// receive on one P has put it in blocking mode (blockrecv_linux.go: every
+// attempt passes MSG_DONTWAIT, and the calls without such a flag set
+// O_NONBLOCK back first).
 //
 // Internal helpers for code that builds on the Socket (recvmsg/sendmsg,
 // sendfile, makefile, ...). Use these, never the raw fd number directly:
@@ -62,6 +65,10 @@ package socket
 //     trip costs ppoll + the I/O syscall, no epoll, no goroutine switch.
 //     A direct wait that expires sends the direction's next 8 waits to the
 //     netpoller. Other unix systems: poll(2) sub-slices (wait_bsd.go).
+//     With GOMAXPROCS=1 on Linux, a receive in blocking mode skips the
+//     ppoll and blocks in the receive itself, bounded by SO_RCVTIMEO
+//     (blockrecv_linux.go): a round trip is then send + receive per side,
+//     as in C.
 //  2. Otherwise, or when the slice expires, in Go's netpoller through a
 //     lazily created *os.File wrapping a dup of the fd (readiness and
 //     deadlines only; the I/O syscall runs on the original fd inside the
@@ -140,7 +147,13 @@ func newOp(fd *netFD, dir int, owned bool) *ioOp {
 }
 
 // run performs the syscall once, without waiting.
-func (o *ioOp) run() syscall.Errno {
+func (o *ioOp) run() syscall.Errno { return o.sys(msgDontWait) }
+
+// sys performs the syscall once with extra added to the flags of the
+// receive and send kinds: msgDontWait for an attempt (the description may
+// be in blocking mode on linux: blockrecv_linux.go), 0 for a blocking
+// receive.
+func (o *ioOp) sys(extra int) syscall.Errno {
 	// One system call site with its arguments chosen by kind keeps this
 	// frame small: it also runs inside the netpoller callback, at the
 	// bottom of the stack of a goroutine that should fit in 2 KiB.
@@ -148,7 +161,7 @@ func (o *ioOp) run() syscall.Errno {
 	switch o.kind {
 	case opRecv, opRecvFrom, opSend, opSendTo:
 		p := capIO(o.p) // per OS (sys_*.go): darwin/freebsd cap one I/O below 2 GB
-		trap, a2, a3, a4 = unix.SYS_RECVFROM, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags)
+		trap, a2, a3, a4 = unix.SYS_RECVFROM, uintptr(unsafe.Pointer(unsafe.SliceData(p))), uintptr(len(p)), uintptr(o.flags|extra)
 		if o.kind == opSend || o.kind == opSendTo {
 			trap = unix.SYS_SENDTO
 		}
@@ -159,9 +172,9 @@ func (o *ioOp) run() syscall.Errno {
 			a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen)
 		}
 	case opRecvmsg:
-		trap, a2, a3 = unix.SYS_RECVMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags)
+		trap, a2, a3 = unix.SYS_RECVMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags|extra)
 	case opSendmsg:
-		trap, a2, a3 = unix.SYS_SENDMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags)
+		trap, a2, a3 = unix.SYS_SENDMSG, uintptr(unsafe.Pointer(o.msg)), uintptr(o.flags|extra)
 	default:
 		return o.runOther()
 	}
@@ -181,6 +194,7 @@ func (o *ioOp) run() syscall.Errno {
 func (o *ioOp) runOther() syscall.Errno {
 	switch o.kind {
 	case opAccept:
+		o.fd.nonblockOn() // accept4 has no per-call flag
 		o.salen = sizeofSockaddrStorage
 		r, e := acceptRaw(uintptr(o.fd.sysfd), &o.sa[0], &o.salen) // per OS (sys_*.go): CLOEXEC|NONBLOCK
 		if e != 0 {
@@ -273,6 +287,75 @@ type netFD struct {
 	pclosed bool
 
 	dirs [2]dirState
+
+	// bmode: the description's blocking state (blockrecv_linux.go);
+	// changed under pmu.
+	bmode atomic.Uint32
+}
+
+// bmode bits.
+const (
+	bmPrivate  = 1 << iota // created by the package, held by nobody else: may block
+	bmBlocking             // O_NONBLOCK is cleared
+	bmTimeo                // SO_RCVTIMEO is the package's slice
+	bmPinned               // stays O_NONBLOCK with the kernel's SO_RCVTIMEO for good
+)
+
+// ownDescription marks a socket the package created (socket, accept,
+// socketpair) as allowed to take the blocking receive path.
+func (s *Socket) ownDescription() *Socket {
+	if blockingFamily(s.family) {
+		s.fd.bmode.Or(bmPrivate)
+	}
+	return s
+}
+
+// nonblockOn sets O_NONBLOCK back on a description in blocking mode (before
+// a system call that has no per-call non-blocking flag).
+func (fd *netFD) nonblockOn() {
+	if fd.bmode.Load()&bmBlocking == 0 {
+		return
+	}
+	fd.pmu.Lock()
+	fd.nonblockLocked()
+	fd.pmu.Unlock()
+}
+
+func (fd *netFD) nonblockLocked() {
+	if fd.bmode.Load()&bmBlocking != 0 && setNonblockRaw(fd.sysfd, true) == 0 {
+		fd.bmode.And(^uint32(bmBlocking))
+	}
+}
+
+// pin restores the description for good: O_NONBLOCK, and the kernel's
+// SO_RCVTIMEO if the package had set its own (Dup, MakeFile, Detach, a
+// user's SO_RCVTIMEO).
+func (fd *netFD) pin() {
+	fd.pmu.Lock()
+	defer fd.pmu.Unlock()
+	m := fd.bmode.Or(bmPinned)
+	fd.nonblockLocked()
+	if m&bmTimeo != 0 {
+		fd.timeoReset()
+		fd.bmode.And(^uint32(bmTimeo))
+	}
+}
+
+// setNonblockRaw sets or clears O_NONBLOCK with raw fcntl calls.
+func setNonblockRaw(fd int, on bool) syscall.Errno {
+	fl, _, e := unix.RawSyscall(unix.SYS_FCNTL, uintptr(fd), unix.F_GETFL, 0)
+	if e != 0 {
+		return e
+	}
+	nfl := fl &^ unix.O_NONBLOCK
+	if on {
+		nfl = fl | unix.O_NONBLOCK
+	}
+	if nfl == fl {
+		return 0
+	}
+	_, _, e = unix.RawSyscall(unix.SYS_FCNTL, uintptr(fd), unix.F_SETFL, nfl)
+	return e
 }
 
 func newNetFD(sysfd int) *netFD {
@@ -421,6 +504,10 @@ func (fd *netFD) newPollFile(dir int) error {
 		return nil
 	}
 	if fd.rc == nil {
+		// os.NewFile registers the dup with the netpoller only if the
+		// description is O_NONBLOCK (the callbacks pass msgDontWait
+		// afterwards, so a later blocking mode does not matter).
+		fd.nonblockLocked()
 		nfd, err := dupForPoller(fd.sysfd) // per OS: wait_linux.go, wait_nodirect.go
 		if err != nil {
 			return err
@@ -523,6 +610,17 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 		}
 		r, err := false, error(nil)
 		if !d.bulk.Load() && (o.dir == dirRead || len(o.p) < bulkBytes) {
+			if timeout < 0 && o.dir == dirRead && o.intr == nil {
+				// one P: block in the receive itself (blockrecv_linux.go)
+				switch st, e := fd.blockingRecv(o); st {
+				case brDone:
+					fd.opDone(d, o, true)
+					return e, nil
+				case brRetry:
+					predicted = false
+					continue
+				}
+			}
 			r, err = fd.directWaitStep(o, deadline, predicted)
 		}
 		if predicted && r {

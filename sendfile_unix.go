@@ -72,6 +72,7 @@ func (s *Socket) sendfileOS(file *os.File, offset, count, fsize int64) (total in
 	}
 	blocksize = min(blocksize, 1<<30)
 	off := offset
+	s.fd.nonblockOn() // sendfile(2) has no per-call non-blocking flag
 	// Bounded: each round sends at least one byte, waits for the socket, or
 	// ends the loop.
 	for {

@@ -46,7 +46,7 @@ func NewSocket(family AddressFamily, typ SocketKind, proto int) (*Socket, error)
 	if typ&sockNonblock != 0 {
 		timeout = 0
 	}
-	return newSocketFD(fd, family, typ, proto, timeout), nil
+	return newSocketFD(fd, family, typ, proto, timeout).ownDescription(), nil
 }
 
 func retryEINTR(f func() (int, error)) (int, error) {
@@ -138,7 +138,7 @@ func SocketPair(family AddressFamily, typ SocketKind, proto int) (*Socket, *Sock
 	if typ&sockNonblock != 0 {
 		timeout = 0
 	}
-	return newSocketFD(fds[0], family, typ, proto, timeout), newSocketFD(fds[1], family, typ, proto, timeout), nil
+	return newSocketFD(fds[0], family, typ, proto, timeout).ownDescription(), newSocketFD(fds[1], family, typ, proto, timeout).ownDescription(), nil
 }
 
 // Close is Python's socket.close(fd): close a file descriptor.
@@ -264,13 +264,15 @@ func (s *Socket) Close() error {
 }
 
 // Detach puts the socket in the closed state without closing the fd and
-// returns the fd (-1 if already closed). The fd stays O_NONBLOCK.
+// returns the fd (-1 if already closed). The fd is O_NONBLOCK (and its
+// SO_RCVTIMEO the kernel's 0; see the package notes).
 // Operations blocked in other goroutines return EBADF first.
 func (s *Socket) Detach() int {
 	if !s.fd.markClosed() {
 		return -1
 	}
 	s.cleanup.Stop()
+	s.fd.pin() // O_NONBLOCK, the kernel's SO_RCVTIMEO
 	return s.fd.sysfd
 }
 
@@ -278,6 +280,7 @@ func (s *Socket) Detach() int {
 func (s *Socket) Dup() (*Socket, error) {
 	var nfd int
 	err := s.withFD("dup", func(fd int) error {
+		s.fd.pin() // the description is shared from now on
 		var err error
 		nfd, err = unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
 		return err
@@ -486,7 +489,7 @@ func (s *Socket) Accept() (*Socket, Address, error) {
 		unix.Close(nfd)
 		return nil, nil, err
 	}
-	return newSocketFD(nfd, s.family, s.typ, s.proto, GetDefaultTimeout()), a, nil
+	return newSocketFD(nfd, s.family, s.typ, s.proto, GetDefaultTimeout()).ownDescription(), a, nil
 }
 
 // Connect connects to addr (Python's connect). In blocking and timeout
@@ -547,6 +550,7 @@ func (s *Socket) connect(op string, addr Address) (syscall.Errno, error) {
 	if timeout > 0 {
 		deadline = time.Now().Add(timeout)
 	}
+	s.fd.nonblockOn()
 	var e syscall.Errno
 	for i := 0; ; i++ {
 		_, _, e = unix.Syscall(unix.SYS_CONNECT, uintptr(s.fd.sysfd), uintptr(unsafe.Pointer(&o.sa[0])), uintptr(n))

@@ -12,6 +12,7 @@ import (
 
 func (s *Socket) getsockoptInt(level, opt int) (int, error) {
 	var v int
+	s.fd.sockoptHook(level, opt)
 	err := s.withFD("getsockopt", func(fd int) error {
 		var err error
 		v, err = unix.GetsockoptInt(fd, level, opt)
@@ -23,6 +24,7 @@ func (s *Socket) getsockoptInt(level, opt int) (int, error) {
 // getsockoptBuf fills b (len > 0) and returns the length the kernel reports.
 func (s *Socket) getsockoptBuf(level, opt int, b []byte) (int, error) {
 	n := uint32(len(b))
+	s.fd.sockoptHook(level, opt)
 	err := s.withFD("getsockopt", func(fd int) error {
 		_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), uintptr(unsafe.Pointer(&b[0])), uintptr(unsafe.Pointer(&n)), 0)
 		return errOrNil(e)
@@ -31,10 +33,12 @@ func (s *Socket) getsockoptBuf(level, opt int, b []byte) (int, error) {
 }
 
 func (s *Socket) setsockoptInt(level, opt, value int) error {
+	s.fd.sockoptHook(level, opt)
 	return s.withFD("setsockopt", func(fd int) error { return unix.SetsockoptInt(fd, level, opt, value) })
 }
 
 func (s *Socket) setsockoptBuf(level, opt int, value []byte) error {
+	s.fd.sockoptHook(level, opt)
 	return s.withFD("setsockopt", func(fd int) error {
 		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), uintptr(unsafe.Pointer(unsafe.SliceData(value))), uintptr(len(value)), 0)
 		return errOrNil(e)
@@ -42,6 +46,7 @@ func (s *Socket) setsockoptBuf(level, opt int, value []byte) error {
 }
 
 func (s *Socket) setsockoptNull(level, opt, optlen int) error {
+	s.fd.sockoptHook(level, opt)
 	return s.withFD("setsockopt", func(fd int) error {
 		_, _, e := unix.Syscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), 0, uintptr(optlen), 0)
 		return errOrNil(e)

@@ -77,7 +77,11 @@ var (
 
 func gomaxprocs() int32 {
 	p := procs.Load()
-	if p == 0 || procsCalls.Add(1)&1023 == 0 {
+	// A load and a store rather than an atomic add: the count only paces
+	// the refresh, a lost increment does not matter.
+	c := procsCalls.Load() + 1
+	procsCalls.Store(c)
+	if p == 0 || c&1023 == 0 {
 		p = int32(runtime.GOMAXPROCS(0))
 		procs.Store(p)
 	}

@@ -31,6 +31,9 @@ stage "generator: regenerate and compare (mkall.sh --check)"
 stage "tests: linux/$(go env GOARCH), -race"
 go test -race -count=1 ./...
 
+stage "tests: the socket package on one P (GOMAXPROCS=1: raw direct waits, blocking receives)"
+GOMAXPROCS=1 go test -count=1 .
+
 stage "address families in a VM (ALG, CAN, TIPC, RDS, QIPCRTR, BLUETOOTH, VSOCK; Debian kernel under QEMU)"
 famtest=$(mktemp /tmp/sockspec-families.XXXXXX.test)
 CGO_ENABLED=0 go test -c -o "$famtest" .

@@ -47,7 +47,33 @@ var (
 	nconn   = flag.Int("n", 10000, "connections in the blocked-readers workload")
 	pyConns = flag.Int("pyn", 2000, "connections for CPython's blocked readers (threads; 10,000 take minutes to wake unpinned)")
 	noTrace = flag.Bool("nostrace", false, "skip the strace syscall counts")
+	onlyImp = flag.String("impls", "", "comma-separated subset of c,python,net,sockspec (default all)")
+	onlyW   = flag.String("workloads", "", "comma-separated subset of udp,tcp,stream,blocked (default all)")
+	onlyPl  = flag.String("placements", "", "comma-separated subset of same,split,unpinned (default all)")
 )
+
+// keep narrows list to the comma-separated names in sel (all when sel is
+// empty); name maps an element to the name used on the command line.
+func keep[T any](list []T, sel string, name func(T) string) []T {
+	if sel == "" {
+		return list
+	}
+	want := map[string]bool{}
+	for _, s := range strings.Split(sel, ",") {
+		want[strings.TrimSpace(s)] = true
+	}
+	var out []T
+	for _, e := range list {
+		if want[name(e)] {
+			out = append(out, e)
+			delete(want, name(e))
+		}
+	}
+	for s := range want {
+		fatal(fmt.Errorf("unknown name %q in a selection flag", s))
+	}
+	return out
+}
 
 var impls = []string{"c", "python", "net", "sockspec"}
 
@@ -98,6 +124,10 @@ func main() {
 		*pyConns = min(*pyConns, 2000)
 	}
 	*pyConns = min(*pyConns, *nconn)
+	id := func(s string) string { return s }
+	impls = keep(impls, *onlyImp, id)
+	workloads = keep(workloads, *onlyW, id)
+	placements = keep(placements, *onlyPl, func(p placement) string { return strings.Fields(p.name)[0] })
 	start := time.Now()
 	setup()
 	defer os.RemoveAll(dir)

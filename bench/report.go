@@ -81,7 +81,10 @@ func parseStrace(path string) (map[string]int, error) {
 func countSyscalls() map[key]syscallCount {
 	const short, long = 2000, 12000
 	res := map[key]syscallCount{}
-	for _, w := range []string{"udp", "tcp"} {
+	for _, w := range workloads {
+		if w != "udp" && w != "tcp" {
+			continue
+		}
 		for _, impl := range impls {
 			c1, s1, err1 := straceRun(impl, w, short)
 			c2, s2, err2 := straceRun(impl, w, long)

@@ -1,0 +1,167 @@
+//go:build linux
+
+package socket
+
+// Blocking receives on the calling thread, for a process on one P.
+//
+// With GOMAXPROCS=1 (a process pinned to one core) a direct wait
+// (wait_linux.go) is a raw ppoll followed by the receive: three system calls
+// per side of a round trip, where C and CPython make two (send, then a
+// receive that blocks). The extra ppoll costs ~20% of the round trips. So on
+// one P, a receive of a socket in blocking mode (Python's timeout None)
+// blocks in the receive itself:
+//
+//   - The socket's open file description loses O_NONBLOCK (as CPython's
+//     blocking sockets have it) and gets SO_RCVTIMEO = directSlice. Every
+//     other receive and send passes MSG_DONTWAIT (fd_unix.go: msgDontWait),
+//     which is what the kernel adds itself for an O_NONBLOCK descriptor, so
+//     nothing else changes. accept, connect, sendfile and the netpoller file
+//     need O_NONBLOCK itself and set it back first (nonblockOn).
+//   - The receive is a raw system call, as the ppoll was (to the scheduler
+//     the goroutine is running: sysmon does not hand the only P to a new
+//     thread on the same core). SO_RCVTIMEO bounds it to one slice (10 ms,
+//     rounded up to the kernel's tick) and makes it interruptible: with a
+//     receive timeout set, the kernel never restarts a receive after a
+//     signal handler (signal(7)), so sysmon's preemption signal and GC's
+//     stop-the-world return it with EINTR, and the goroutine yields.
+//   - An expired slice (EAGAIN) sends the direction's next waits to the
+//     netpoller, like an expired ppoll.
+//   - Close from another goroutine cannot run while the only P is held;
+//     it runs when the slice ends or the receive is interrupted, as with
+//     the ppoll. (From a non-Go thread, Close waits for the slice.)
+//
+// Only descriptions the package created and nobody else holds (NewSocket,
+// Accept, SocketPair; not SocketFromFD, FromFd, SocketFromSyscallConn or
+// a Dup, and not after Dup, MakeFile or Detach) of AF_INET, AF_INET6 and
+// AF_UNIX (whose receives honour SO_RCVTIMEO in every protocol) take this
+// path. A user's getsockopt or setsockopt of SO_RCVTIMEO restores the
+// socket for good (their value, or the kernel's 0, is what they see).
+
+import (
+	"runtime"
+	"syscall"
+	"unsafe"
+
+	"golang.org/x/sys/unix"
+)
+
+// msgDontWait is added to the flags of every non-blocking attempt of a
+// receive or send (see above).
+const msgDontWait = unix.MSG_DONTWAIT
+
+// Results of blockingRecv.
+const (
+	brNone  = iota // not taken (or the slice expired): wait as usual
+	brDone         // the receive completed (errno is its result)
+	brRetry        // interrupted: retry the operation
+)
+
+// blockingRecv performs the receive o (a read-direction op of a socket in
+// blocking mode, no context) as one blocking raw system call when the
+// process has one P and the socket allows it.
+//
+//go:noinline
+func (fd *netFD) blockingRecv(o *ioOp) (int, syscall.Errno) {
+	if o.kind != opRecv && o.kind != opRecvFrom && o.kind != opRecvmsg {
+		return brNone, 0
+	}
+	if fd.bmode.Load()&bmPrivate == 0 || gomaxprocs() > 1 {
+		return brNone, 0
+	}
+	d := &fd.dirs[o.dir]
+	// No budget to take: on one P, one goroutine runs at a time. But not
+	// while goroutines of this package wait in the netpoller (they may be
+	// the peer: see ppollAcquire).
+	if d.directSkip.Load() > 0 || netpollWaiting.Load() > 0 || !directInit() {
+		return brNone, 0 // directWaitStep counts the skip down
+	}
+	if !fd.blockingOn() || fd.isClosed() {
+		return brNone, 0
+	}
+	for i := 0; ; i++ {
+		e := o.sys(0)
+		switch e {
+		case 0:
+			return brDone, 0
+		case syscall.EAGAIN:
+			// The slice expired (or somebody set O_NONBLOCK on the
+			// description): the netpoller's turn.
+			d.directSkip.Store(directSkipAfterExpiry)
+			return brNone, 0
+		case syscall.EINTR:
+			// A preemption request (sysmon, every 10 ms of a busy
+			// conversation, or GC) or another signal: yield, and block
+			// again; after a few in a row, the netpoller's turn.
+			runtime.Gosched()
+			if i == maxBlockingIntr || fd.isClosed() {
+				d.directSkip.Store(directSkipAfterExpiry)
+				return brRetry, 0
+			}
+			continue
+		}
+		return brDone, e
+	}
+}
+
+// maxBlockingIntr: interrupted blocking receives retried in place.
+const maxBlockingIntr = 3
+
+// blockingOn clears O_NONBLOCK and sets the slice as SO_RCVTIMEO (once);
+// false if the socket may not block (shared, pinned, closed) or that failed.
+func (fd *netFD) blockingOn() bool {
+	m := fd.bmode.Load()
+	if m&(bmBlocking|bmTimeo) == bmBlocking|bmTimeo {
+		return true
+	}
+	if m&bmPinned != 0 {
+		return false
+	}
+	fd.pmu.Lock()
+	defer fd.pmu.Unlock()
+	m = fd.bmode.Load()
+	if fd.pclosed || m&bmPinned != 0 {
+		return false
+	}
+	if m&bmTimeo == 0 {
+		tv := unix.NsecToTimeval(int64(directSlice))
+		if rawSetsockopt(fd.sysfd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, unsafe.Pointer(&tv), unsafe.Sizeof(tv)) != 0 {
+			fd.bmode.Or(bmPinned)
+			return false
+		}
+		fd.bmode.Or(bmTimeo)
+	}
+	if m&bmBlocking == 0 {
+		if setNonblockRaw(fd.sysfd, false) != 0 {
+			fd.bmode.Or(bmPinned)
+			return false
+		}
+		fd.bmode.Or(bmBlocking)
+	}
+	return true
+}
+
+// timeoReset sets SO_RCVTIMEO back to the kernel's default (no timeout).
+// The caller holds pmu.
+func (fd *netFD) timeoReset() {
+	var tv unix.Timeval
+	rawSetsockopt(fd.sysfd, unix.SOL_SOCKET, unix.SO_RCVTIMEO, unsafe.Pointer(&tv), unsafe.Sizeof(tv))
+}
+
+func rawSetsockopt(fd, level, opt int, p unsafe.Pointer, n uintptr) syscall.Errno {
+	_, _, e := unix.RawSyscall6(unix.SYS_SETSOCKOPT, uintptr(fd), uintptr(level), uintptr(opt), uintptr(p), n, 0)
+	return e
+}
+
+// blockingFamily reports whether sockets of family may take the blocking
+// receive path (their receives honour SO_RCVTIMEO).
+func blockingFamily(family AddressFamily) bool {
+	return family == AF_INET || family == AF_INET6 || family == AF_UNIX
+}
+
+// sockoptHook runs before a user's getsockopt or setsockopt: SO_RCVTIMEO
+// restores the socket for good (see above).
+func (fd *netFD) sockoptHook(level, opt int) {
+	if level == unix.SOL_SOCKET && (opt == unix.SO_RCVTIMEO || opt == unix.SO_RCVTIMEO_NEW) && fd.bmode.Load()&bmPinned == 0 {
+		fd.pin()
+	}
+}

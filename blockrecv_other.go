@@ -1,0 +1,24 @@
+//go:build unix && !linux
+
+package socket
+
+import "syscall"
+
+// The blocking receive path of blockrecv_linux.go is Linux's: elsewhere a
+// socket's description stays O_NONBLOCK, so the attempts need no flag.
+
+const msgDontWait = 0
+
+const (
+	brNone = iota
+	brDone
+	brRetry
+)
+
+func (fd *netFD) blockingRecv(*ioOp) (int, syscall.Errno) { return brNone, 0 }
+
+func (fd *netFD) timeoReset() {}
+
+func blockingFamily(AddressFamily) bool { return false }
+
+func (fd *netFD) sockoptHook(level, opt int) {}
