@@ -14,6 +14,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"io"
+	"math"
 	"net"
 	"os"
 	"runtime"
@@ -196,8 +197,12 @@ func server(impl, w string) {
 		c = netConn{must(ln.Accept())} // TCP_NODELAY is Go's default
 	}
 	if w == "tcp" {
-		for full(c, buf[:64]) == nil {
-			check(c.send(buf[:64]))
+		// echo until the client closes, against each library's own API
+		switch c := c.(type) {
+		case ssConn:
+			ssEcho(c.s, buf[:64])
+		case netConn:
+			netEcho(c.c, buf[:64])
 		}
 		return
 	}
@@ -265,28 +270,22 @@ func client(impl, w string, port, ms, maxops int) {
 	}
 	msg := make([]byte, 64)
 	buf := make([]byte, 64)
-	rt := func() {
-		check(c.send(msg))
-		if w == "udp" {
-			_, err := c.recv(buf)
-			check(err)
-		} else {
-			check(full(c, buf))
+	// The loop is written against each library's own API (no interface or
+	// closure per call), as a program using it would be.
+	roundTrips := func(n int, end int64) int {
+		switch c := c.(type) {
+		case ssConn:
+			return ssRoundTrips(c.s, w == "udp", msg, buf, n, end)
+		case netConn:
+			return netRoundTrips(c.c, w == "udp", msg, buf, n, end)
 		}
+		panic("unknown conn")
 	}
-	for i := 0; i < 1000; i++ { // warm-up
-		rt()
-	}
+	roundTrips(1000, math.MaxInt64) // warm-up
 	m0 := mallocs()
 	t0 := monoNS()
 	end = t0 + int64(ms)*1e6
-	ops := 0
-	for ; ops < maxops; ops++ {
-		if ops&63 == 0 && monoNS() > end {
-			break
-		}
-		rt()
-	}
+	ops := roundTrips(maxops, end)
 	secs := float64(monoNS()-t0) / 1e9
 	m1 := mallocs()
 	if w == "udp" {
@@ -364,4 +363,92 @@ func lines(r io.Reader) <-chan string {
 		close(ch)
 	}()
 	return ch
+}
+
+// ssRoundTrips runs up to n round trips of len(msg) bytes on s, until the
+// CLOCK_MONOTONIC time end (checked every 64), and returns the count.
+func ssRoundTrips(s *socket.Socket, udp bool, msg, buf []byte, n int, end int64) int {
+	for i := 0; i < n; i++ {
+		if i&63 == 0 && monoNS() > end {
+			return i
+		}
+		if _, err := s.Send(msg, 0); err != nil {
+			fatal(err)
+		}
+		for got := 0; got < len(buf); {
+			k, err := s.RecvInto(buf[got:], 0, 0)
+			if err != nil {
+				fatal(err)
+			}
+			if k == 0 {
+				fatal(io.EOF)
+			}
+			got += k
+			if udp {
+				break
+			}
+		}
+	}
+	return n
+}
+
+// netRoundTrips is ssRoundTrips for a net.Conn.
+func netRoundTrips(c net.Conn, udp bool, msg, buf []byte, n int, end int64) int {
+	for i := 0; i < n; i++ {
+		if i&63 == 0 && monoNS() > end {
+			return i
+		}
+		if _, err := c.Write(msg); err != nil {
+			fatal(err)
+		}
+		for got := 0; got < len(buf); {
+			k, err := c.Read(buf[got:])
+			if err != nil {
+				fatal(err)
+			}
+			got += k
+			if udp {
+				break
+			}
+		}
+	}
+	return n
+}
+
+// ssEcho reads len(buf) bytes and sends them back, until EOF.
+func ssEcho(s *socket.Socket, buf []byte) {
+	for {
+		for got := 0; got < len(buf); {
+			k, err := s.RecvInto(buf[got:], 0, 0)
+			if err != nil {
+				fatal(err)
+			}
+			if k == 0 {
+				return
+			}
+			got += k
+		}
+		if _, err := s.Send(buf, 0); err != nil {
+			fatal(err)
+		}
+	}
+}
+
+// netEcho is ssEcho for a net.Conn.
+func netEcho(c net.Conn, buf []byte) {
+	for {
+		for got := 0; got < len(buf); {
+			k, err := c.Read(buf[got:])
+			if err == io.EOF {
+				return
+			}
+			if err != nil {
+				fatal(err)
+			}
+			got += k
+		}
+		if _, err := c.Write(buf); err != nil {
+			fatal(err)
+		}
+	}
 }
