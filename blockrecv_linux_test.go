@@ -103,10 +103,35 @@ for line in sys.stdin:
 	if l, err := bufio.NewReader(out).ReadString('\n'); err != nil || l != "ready\n" {
 		t.Fatalf("python3 sender: %q %v", l, err)
 	}
+	line := []byte("ping\n")
 	return func() {
-		if _, err := in.Write([]byte("ping\n")); err != nil {
+		if _, err := in.Write(line); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestBlockingRecvAllocs: no allocation per blocking receive on one P
+// (RecvInto and RecvFromInto, data from another process).
+func TestBlockingRecvAllocs(t *testing.T) {
+	if coreRaceEnabled() {
+		t.Skip("the race detector allocates")
+	}
+	oneP(t)
+	_, b := coreUDPPair(t)
+	poke := pySender(t, coreMust(b.GetSockName()).(InetAddress).Port)
+	buf := make([]byte, 16)
+	for name, f := range map[string]func(){
+		"RecvInto":     func() { poke(); b.RecvInto(buf, 0, 0) },
+		"RecvFromInto": func() { poke(); b.RecvFromInto(buf, 0, 0) },
+	} {
+		f() // warm up (source address cache)
+		if n := testing.AllocsPerRun(200, f); n != 0 {
+			t.Errorf("%s: %v allocs per op", name, n)
+		}
+	}
+	if blk, tmo := descBlocking(t, b); !blk || !sliceTimeo(tmo) {
+		t.Errorf("the receives did not take the blocking path (blocking=%v SO_RCVTIMEO=%v)", blk, tmo)
 	}
 }
 
