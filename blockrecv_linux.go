@@ -40,6 +40,7 @@ package socket
 import (
 	"runtime"
 	"syscall"
+	"time"
 	"unsafe"
 
 	"golang.org/x/sys/unix"
@@ -164,4 +165,24 @@ func (fd *netFD) sockoptHook(level, opt int) {
 	if level == unix.SOL_SOCKET && (opt == unix.SO_RCVTIMEO || opt == unix.SO_RCVTIMEO_NEW) && fd.bmode.Load()&bmPinned == 0 {
 		fd.pin()
 	}
+}
+
+// blockNow reports whether the receive o, predicted to wait, blocks in the
+// system call itself right now (Socket.doQuick; the first blocking receive
+// of a socket, which switches its description, takes blockingRecv).
+// bmTimeo implies directInit succeeded.
+func (fd *netFD) blockNow(o *ioOp, d *dirState, timeout time.Duration) bool {
+	return timeout < 0 && o.dir == dirRead && fd.bmode.Load() == bmPrivate|bmBlocking|bmTimeo &&
+		!d.bulk.Load() && d.directSkip.Load() == 0 && netpollWaiting.Load() == 0 && gomaxprocs() <= 1
+}
+
+// blockInterrupted handles a blocking receive of Socket.doQuick that
+// returned EAGAIN (the slice expired: the netpoller's turn) or EINTR (a
+// preemption request: yield) before the operation goes on in do.
+func (fd *netFD) blockInterrupted(d *dirState, e syscall.Errno) {
+	if e == syscall.EAGAIN {
+		d.directSkip.Store(directSkipAfterExpiry)
+		return
+	}
+	runtime.Gosched()
 }

@@ -2,7 +2,10 @@
 
 package socket
 
-import "syscall"
+import (
+	"syscall"
+	"time"
+)
 
 // The blocking receive path of blockrecv_linux.go is Linux's: elsewhere a
 // socket's description stays O_NONBLOCK, so the attempts need no flag.
@@ -22,3 +25,7 @@ func (fd *netFD) timeoReset() {}
 func blockingFamily(AddressFamily) bool { return false }
 
 func (fd *netFD) sockoptHook(level, opt int) {}
+
+func (fd *netFD) blockNow(*ioOp, *dirState, time.Duration) bool { return false }
+
+func (fd *netFD) blockInterrupted(*dirState, syscall.Errno) {}

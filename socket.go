@@ -152,27 +152,29 @@ func (s *Socket) Recv(bufsize int, flags MsgFlag) ([]byte, error) {
 		return nil, &ValueError{Msg: "negative buffersize in recv"}
 	}
 	b := make([]byte, bufsize)
-	n, err := s.recv(b, flags, "recv")
+	n, err := s.recv(b, 0, flags, "recv")
 	if err != nil {
 		return nil, err
 	}
 	return b[:n], nil
 }
 
-// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
-// nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
-// a *ValueError.
-func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
+// intoN applies the nbytes argument of recv_into and recvfrom_into (op):
+// 0 is all of buf.
+func intoN(buf []byte, nbytes int, op string) ([]byte, error) {
 	if nbytes < 0 {
-		return 0, &ValueError{Msg: "negative buffersize in recv_into"}
+		return nil, &ValueError{Msg: "negative buffersize in " + op}
 	}
 	if nbytes > len(buf) {
-		return 0, &ValueError{Msg: "buffer too small for requested bytes"}
+		if op == "recv_into" {
+			return nil, &ValueError{Msg: "buffer too small for requested bytes"}
+		}
+		return nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
 	}
 	if nbytes == 0 {
-		nbytes = len(buf)
+		return buf, nil
 	}
-	return s.recv(buf[:nbytes], flags, "recv_into")
+	return buf[:nbytes], nil
 }
 
 // RecvFrom receives up to bufsize bytes and the sender's address (Python's
@@ -183,24 +185,9 @@ func (s *Socket) RecvFrom(bufsize int, flags MsgFlag) ([]byte, Address, error) {
 		return nil, nil, &ValueError{Msg: "negative buffersize in recvfrom"}
 	}
 	b := make([]byte, bufsize)
-	n, a, err := s.recvFrom(b, flags, "recvfrom")
+	n, a, err := s.recvFrom(b, 0, flags, "recvfrom")
 	if err != nil {
 		return nil, nil, err
 	}
 	return b[:n], a, nil
-}
-
-// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
-// means len(buf).
-func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
-	if nbytes < 0 {
-		return 0, nil, &ValueError{Msg: "negative buffersize in recvfrom_into"}
-	}
-	if nbytes > len(buf) {
-		return 0, nil, &ValueError{Msg: "nbytes is greater than the length of the buffer"}
-	}
-	if nbytes == 0 {
-		nbytes = len(buf)
-	}
-	return s.recvFrom(buf[:nbytes], flags, "recvfrom_into")
 }

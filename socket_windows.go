@@ -427,7 +427,27 @@ func capLen(p []byte) []byte {
 
 func bufPtr(p []byte) uintptr { return uintptr(unsafe.Pointer(unsafe.SliceData(p))) }
 
-func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
+// RecvInto receives into buf (Python's recv_into(buffer, nbytes, flags)):
+// nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
+// a *ValueError.
+func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
+	return s.recv(buf, nbytes, flags, "recv_into")
+}
+
+// RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
+// means len(buf).
+func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
+	return s.recvFrom(buf, nbytes, flags, "recvfrom_into")
+}
+
+// recv and recvFrom apply nbytes (intoN) and receive into p.
+func (s *Socket) recv(p []byte, nbytes int, flags MsgFlag, op string) (int, error) {
+	if nbytes != 0 {
+		var err error
+		if p, err = intoN(p, nbytes, op); err != nil {
+			return 0, err
+		}
+	}
 	if err := checkFlags(flags); err != nil {
 		return 0, err
 	}
@@ -442,7 +462,13 @@ func (s *Socket) recv(p []byte, flags MsgFlag, op string) (int, error) {
 	})
 }
 
-func (s *Socket) recvFrom(p []byte, flags MsgFlag, op string) (int, Address, error) {
+func (s *Socket) recvFrom(p []byte, nbytes int, flags MsgFlag, op string) (int, Address, error) {
+	if nbytes != 0 {
+		var err error
+		if p, err = intoN(p, nbytes, op); err != nil {
+			return 0, nil, err
+		}
+	}
 	if err := checkFlags(flags); err != nil {
 		return 0, nil, err
 	}
