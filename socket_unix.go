@@ -382,58 +382,77 @@ func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
 // nbytes 0 means len(buf); a negative nbytes or one larger than len(buf) is
 // a *ValueError.
 func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
-	n, _, err := s.quick(opRecv, buf, nbytes, flags, nil, "recv_into")
+	o, n, _, err := s.quick(opRecv, buf, nbytes, flags, nil, "recv_into")
+	if o != nil {
+		n, _, err = s.slow(o, "recv_into")
+	}
 	return n, err
 }
 
 // RecvFromInto is Python's recvfrom_into(buffer, nbytes, flags): nbytes 0
 // means len(buf).
 func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
-	return s.quick(opRecvFrom, buf, nbytes, flags, nil, "recvfrom_into")
+	o, n, a, err := s.quick(opRecvFrom, buf, nbytes, flags, nil, "recvfrom_into")
+	if o != nil {
+		return s.slow(o, "recvfrom_into")
+	}
+	return n, a, err
 }
 
-// recv and recvFrom apply nbytes (intoN) and receive into p. Like RecvInto,
-// RecvFromInto, Send and SendTo they are wrappers small enough to be
-// inlined, over quick.
+// recv and recvFrom apply nbytes (intoN) and receive into p.
 func (s *Socket) recv(p []byte, nbytes int, flags MsgFlag, op string) (int, error) {
-	n, _, err := s.quick(opRecv, p, nbytes, flags, nil, op)
+	o, n, _, err := s.quick(opRecv, p, nbytes, flags, nil, op)
+	if o != nil {
+		n, _, err = s.slow(o, op)
+	}
 	return n, err
 }
 
 func (s *Socket) recvFrom(p []byte, nbytes int, flags MsgFlag, op string) (int, Address, error) {
-	return s.quick(opRecvFrom, p, nbytes, flags, nil, op)
+	o, n, a, err := s.quick(opRecvFrom, p, nbytes, flags, nil, op)
+	if o != nil {
+		return s.slow(o, op)
+	}
+	return n, a, err
 }
 
 // Send sends data (Python's send) and returns the number of bytes sent.
 func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
-	n, _, err := s.quick(opSend, data, 0, flags, nil, "send")
+	o, n, _, err := s.quick(opSend, data, 0, flags, nil, "send")
+	if o != nil {
+		n, _, err = s.slow(o, "send")
+	}
 	return n, err
 }
 
-// quick runs the hot operations: send, sendto (to), recv and recvfrom
-// (with recv_into's and recvfrom_into's nbytes; the source address is
-// returned). The cases that take one system call and no wait run here, in
-// one frame above the system call: an attempt that succeeds (or fails for
-// good), and, on one P, a blocking-mode receive that blocks in the call
-// itself (blockrecv_linux.go). The kernel refills the CPU's return-stack
-// buffer at every context switch, so each frame that is active across a
-// blocking call (or a send that wakes the peer on the same CPU) costs a
-// mispredicted return afterwards: measured, 8 extra frames cost ~1.6% of
-// one-core UDP round trips, and this path against the general one (6 frames
-// deeper) ~4% a side. Everything else (waits, timeouts, EINTR) goes through
-// do.
-func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Address, op string) (int, Address, error) {
+// quick runs the hot operations, send, sendto (to), recv and recvfrom (with
+// recv_into's and recvfrom_into's nbytes), as far as one system call takes
+// them: an attempt that succeeds (or fails for good), or, on one P, a
+// blocking-mode receive that blocks in the call itself
+// (blockrecv_linux.go). Otherwise it returns the op, and the caller goes on
+// with slow (do: waits, timeouts, EINTR).
+//
+// The kernel refills the CPU's return-stack buffer at every context switch,
+// so each frame that is live across a blocking call (or a send that wakes
+// the peer on the same CPU) costs a mispredicted return afterwards:
+// measured, 8 extra frames cost ~1.6% of one-core UDP round trips, and the
+// general path (4 frames deeper) ~4% a side. Here the system call is two
+// frames above the caller's (the method, quick); and quick has returned
+// before slow runs, so that its large frame is not on the stack of a
+// goroutine that parks in the netpoller (a blocked reader keeps Go's 2 KiB
+// initial stack: TestBlockedReaderStack).
+func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Address, op string) (*ioOp, int, Address, error) {
 	if nbytes != 0 {
 		var err error
 		if p, err = intoN(p, nbytes, op); err != nil {
-			return 0, nil, err
+			return nil, 0, nil, err
 		}
 	}
 	if kind == opRecv && len(p) == 0 {
 		// CPython returns b'' (0) for recv(0) / recv_into of an empty
 		// buffer without calling recv(2), which would block on an idle
 		// stream or consume a datagram.
-		return 0, nil, nil
+		return nil, 0, nil, nil
 	}
 	dir := dirWrite
 	if kind == opRecv || kind == opRecvFrom {
@@ -447,61 +466,74 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		n, err := encodeSockaddr(s.family, op, to, o.sa[:])
 		if err != nil {
 			fd.releaseOp(o)
-			return 0, nil, err
+			return nil, 0, nil, err
 		}
 		o.salen = uint32(n)
 	}
 	d := &fd.dirs[dir]
 	timeout := s.timeoutValue()
 	extra := msgDontWait // an attempt
+	if timeout != 0 && d.waited.Load() {
+		// predicted to wait
+		if !fd.blockNow(o, d, timeout) {
+			return o, 0, nil, nil
+		}
+		extra = 0 // block in the receive
+	}
+	if o.flags != int(int32(o.flags)) || !fd.incref() {
+		return o, 0, nil, nil // do reports these
+	}
+	q := capIO(p)
+	trap, a5, a6 := uintptr(unix.SYS_RECVFROM), uintptr(0), uintptr(0)
+	switch kind {
+	case opSend:
+		trap = unix.SYS_SENDTO
+	case opSendTo:
+		trap, a5, a6 = unix.SYS_SENDTO, uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen)
+	case opRecvFrom:
+		o.salen = sizeofSockaddrStorage
+		a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen))
+	}
+	r, _, e := syscall.RawSyscall6(trap, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(o.flags|extra), a5, a6)
+	fd.decref()
 	var err error
-	if timeout != 0 && d.waited.Load() && !fd.blockNow(o, d, timeout) {
-		err = s.do(o, op) // predicted to wait
-	} else if o.flags != int(int32(o.flags)) || !fd.incref() {
-		err = s.do(o, op) // its errors
-	} else {
-		if timeout != 0 && d.waited.Load() {
-			extra = 0 // block in the receive
+	switch e {
+	case 0:
+		o.n = int(r)
+		fd.opDone(d, o, extra == 0)
+	case syscall.EAGAIN, syscall.EINTR:
+		if extra == 0 {
+			fd.blockInterrupted(d, e)
+			return o, 0, nil, nil
 		}
-		trap, a5, a6 := uintptr(unix.SYS_RECVFROM), uintptr(0), uintptr(0)
-		switch kind {
-		case opSend:
-			trap = unix.SYS_SENDTO
-		case opSendTo:
-			trap, a5, a6 = unix.SYS_SENDTO, uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen)
-		case opRecvFrom:
-			o.salen = sizeofSockaddrStorage
-			a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen))
-		}
-		q := capIO(p)
-		r, _, e := syscall.RawSyscall6(trap, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(o.flags|extra), a5, a6)
-		fd.decref()
-		switch e {
-		case 0:
-			o.n = int(r)
-			fd.opDone(d, o, extra == 0)
-		case syscall.EAGAIN, syscall.EINTR:
-			if extra == 0 {
-				fd.blockInterrupted(d, e)
-			} else if e == syscall.EAGAIN {
+		if timeout != 0 || e == syscall.EINTR {
+			if e == syscall.EAGAIN {
 				d.waited.Store(true) // do waits first instead of repeating the attempt
 			}
-			if timeout == 0 && e == syscall.EAGAIN {
-				err = s.opError(op, e, nil) // non-blocking mode
-			} else {
-				err = s.do(o, op)
-			}
-		default:
-			fd.opDone(d, o, extra == 0)
-			err = s.opError(op, e, nil)
+			return o, 0, nil, nil
 		}
+		err = s.opError(op, e, nil) // non-blocking mode
+	default:
+		fd.opDone(d, o, extra == 0)
+		err = s.opError(op, e, nil)
 	}
+	n, a, err := s.finish(o, err)
+	return nil, n, a, err
+}
+
+// slow runs an op that quick handed over, through do.
+func (s *Socket) slow(o *ioOp, op string) (int, Address, error) {
+	return s.finish(o, s.do(o, op))
+}
+
+// finish decodes the source address of a recvfrom and gives the op back.
+func (s *Socket) finish(o *ioOp, err error) (int, Address, error) {
 	var a Address
-	if kind == opRecvFrom && err == nil {
+	if o.kind == opRecvFrom && err == nil {
 		a, err = s.srcAddr(o)
 	}
 	n := o.n
-	fd.releaseOp(o)
+	s.fd.releaseOp(o)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -534,13 +566,15 @@ func (s *Socket) SendAll(data []byte, flags MsgFlag) error {
 
 // SendTo sends data to addr (Python's sendto(bytes, address)).
 func (s *Socket) SendTo(data []byte, addr Address) (int, error) {
-	n, _, err := s.quick(opSendTo, data, 0, 0, addr, "sendto")
-	return n, err
+	return s.SendToFlags(data, 0, addr)
 }
 
 // SendToFlags is Python's sendto(bytes, flags, address).
 func (s *Socket) SendToFlags(data []byte, flags MsgFlag, addr Address) (int, error) {
-	n, _, err := s.quick(opSendTo, data, 0, flags, addr, "sendto")
+	o, n, _, err := s.quick(opSendTo, data, 0, flags, addr, "sendto")
+	if o != nil {
+		n, _, err = s.slow(o, "sendto")
+	}
 	return n, err
 }
 

@@ -1,0 +1,73 @@
+//go:build unix
+
+package socket
+
+import (
+	"os"
+	"os/exec"
+	"runtime"
+	"testing"
+	"time"
+)
+
+// TestBlockedReaderStack: a goroutine blocked in RecvInto (in the
+// netpoller) keeps Go's initial 2 KiB stack: the frames on the way to the
+// park are small. (At 10k blocked readers, a 4 KiB stack each would cost
+// 20 MB more than Go's net.)
+//
+// Go sizes new goroutines' stacks from the average it has seen
+// (GODEBUG=adaptivestackstart), so after other tests a new goroutine may
+// start larger: the test runs itself in a fresh process with that off.
+func TestBlockedReaderStack(t *testing.T) {
+	if os.Getenv("SOCKSPEC_STACK_CHILD") == "" {
+		cmd := exec.Command(os.Args[0], "-test.run=^TestBlockedReaderStack$", "-test.v")
+		cmd.Env = append(os.Environ(), "SOCKSPEC_STACK_CHILD=1", "GODEBUG=adaptivestackstart=0")
+		out, err := cmd.CombinedOutput()
+		t.Logf("%s", out)
+		if err != nil {
+			t.Fatalf("child: %v", err)
+		}
+		return
+	}
+	const n = 500
+	var socks []*Socket
+	defer func() {
+		for _, s := range socks {
+			s.Close()
+		}
+	}()
+	runtime.GC()
+	var m0 runtime.MemStats
+	runtime.ReadMemStats(&m0)
+	done := make(chan struct{}, n)
+	for i := 0; i < n; i++ {
+		a, b, err := SocketPair(AF_UNIX, SOCK_STREAM, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		socks = append(socks, a, b)
+		go func() {
+			var buf [1]byte
+			a.RecvInto(buf[:], 0, 0)
+			done <- struct{}{}
+		}()
+	}
+	time.Sleep(300 * time.Millisecond) // every reader parks
+	var m1 runtime.MemStats
+	runtime.ReadMemStats(&m1)
+	per := float64(m1.StackInuse-m0.StackInuse) / n
+	t.Logf("stack in use per blocked reader: %.0f bytes", per)
+	if per > 3072 {
+		t.Errorf("stack in use per blocked reader: %.0f bytes, want 2 KiB (the initial stack)", per)
+	}
+	for i := 0; i < n; i++ {
+		socks[2*i+1].Send([]byte("x"), 0)
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d readers not woken", n-i)
+		}
+	}
+}
