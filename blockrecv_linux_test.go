@@ -80,18 +80,20 @@ func sliceTimeo(d time.Duration) bool {
 	return d >= directSlice && d <= directSlice+10*time.Millisecond
 }
 
-// pySender starts python3 sending one datagram to port each time it reads a
-// line from its stdin; it prints "ready" first.
+// pySender starts python3 sending one datagram to port 2 ms after each line
+// it reads from its stdin (so that the receive the test starts right after
+// the poke has blocked by then); it prints "ready" first.
 func pySender(t *testing.T, port int) (poke func()) {
 	t.Helper()
 	if _, err := exec.LookPath("python3"); err != nil {
 		t.Skip("python3 not found")
 	}
 	cmd := exec.Command("python3", "-c", `
-import socket, sys
+import socket, sys, time
 s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 print("ready", flush=True)
 for line in sys.stdin:
+    time.sleep(0.002)
     s.sendto(line.strip().encode(), ("127.0.0.1", `+strconv.Itoa(port)+`))
 `)
 	in, err := cmd.StdinPipe()
