@@ -23,6 +23,9 @@ func TestBlockedReaderStack(t *testing.T) {
 		t.Skip("the race detector's frames are larger (the GOMAXPROCS=1 CI stage runs this without it)")
 	}
 	if os.Getenv("SOCKSPEC_STACK_CHILD") == "" {
+		if underQEMUUser() {
+			t.Skip("qemu-user: the test binary cannot exec itself (no binfmt handler)")
+		}
 		cmd := exec.Command(os.Args[0], "-test.run=^TestBlockedReaderStack$", "-test.v")
 		cmd.Env = append(os.Environ(), "SOCKSPEC_STACK_CHILD=1", "GODEBUG=adaptivestackstart=0")
 		out, err := cmd.CombinedOutput()
