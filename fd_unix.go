@@ -91,6 +91,7 @@ package socket
 // the operations in flight to leave and closes the fd.
 
 import (
+	"net/netip"
 	"os"
 	"sync"
 	"sync/atomic"
@@ -137,6 +138,72 @@ type ioOp struct {
 	kind  opKind
 	owned bool                         // o is the per-socket op of its direction
 	sa    *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
+	enc   *encCache                    // sendto's last destination (Socket.quick; lazy, owned ops only)
+}
+
+// encCache is the last destination a sendto encoded, when that encoding
+// depends on the address alone (a numeric INET or INET6 host: no name
+// resolution): a server answering its peers skips parsing the host each
+// time.
+type encCache struct {
+	addr Address // an InetAddress or an Inet6Address
+	n    uint32
+	b    [sizeofSockaddrStorage]byte
+}
+
+// lookup copies the encoding of to into sa if it is the cached one.
+func (c *encCache) lookup(to Address, sa *[sizeofSockaddrStorage]byte) (uint32, bool) {
+	if c == nil || c.addr == nil {
+		return 0, false
+	}
+	switch v := to.(type) {
+	case InetAddress:
+		if w, ok := c.addr.(InetAddress); !ok || w != v {
+			return 0, false
+		}
+	case Inet6Address:
+		if w, ok := c.addr.(Inet6Address); !ok || w != v {
+			return 0, false
+		}
+	default:
+		return 0, false
+	}
+	copy(sa[:], c.b[:c.n])
+	return c.n, true
+}
+
+// encodeTo encodes to into o.sa for a sendto of a socket of family, through
+// the op's cache when o is the per-socket op.
+func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
+	if n, ok := o.enc.lookup(to, o.sa); ok {
+		o.salen = n
+		return nil
+	}
+	n, err := encodeSockaddr(family, op, to, o.sa[:])
+	if err != nil {
+		return err
+	}
+	o.salen = uint32(n)
+	if !o.owned {
+		return nil
+	}
+	cache := false
+	switch v := to.(type) {
+	case InetAddress:
+		_, numeric := parseIPv4Loose(v.Host)
+		cache = family == AF_INET && numeric
+	case Inet6Address:
+		a, err := netip.ParseAddr(v.Host)
+		cache = family == AF_INET6 && err == nil && a.Is6() && a.Zone() == ""
+	}
+	if cache {
+		if o.enc == nil {
+			o.enc = new(encCache)
+		}
+		o.enc.addr, o.enc.n = to, uint32(n)
+		copy(o.enc.b[:], o.sa[:n])
+	}
+	return nil
 }
 
 // newOp returns an op of direction dir with its poller callback bound.

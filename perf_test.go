@@ -8,7 +8,9 @@ package socket
 // cross-implementation comparison lives in bench/ (see bench/README.md).
 
 import (
+	"context"
 	"runtime"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -207,4 +209,46 @@ func benchPingPong(b *testing.B, netpoller bool) {
 	b.StopTimer()
 	y.Close()
 	<-done
+}
+
+// TestSendToEncodeCache: sendto's cache of the last numeric destination
+// never sends to a stale one: alternating destinations, a sendto through
+// the context variant in between, and a name (not cached) all arrive where
+// they are addressed.
+func TestSendToEncodeCache(t *testing.T) {
+	x, a := coreUDPPair(t)
+	_, b := coreUDPPair(t)
+	aAddr := coreMust(a.GetSockName()).(InetAddress)
+	bAddr := coreMust(b.GetSockName()).(InetAddress)
+	coreOK(t, a.SetTimeout(2*time.Second))
+	coreOK(t, b.SetTimeout(2*time.Second))
+	expect := func(s *Socket, want string) {
+		t.Helper()
+		buf := make([]byte, 16)
+		n, err := s.RecvInto(buf, 0, 0)
+		coreOK(t, err)
+		if string(buf[:n]) != want {
+			t.Fatalf("got %q, want %q", buf[:n], want)
+		}
+	}
+	for i := 0; i < 20; i++ {
+		coreMust(x.SendTo([]byte("a"+strconv.Itoa(i)), aAddr))
+		coreMust(x.SendTo([]byte("b"+strconv.Itoa(i)), bAddr))
+		expect(a, "a"+strconv.Itoa(i))
+		expect(b, "b"+strconv.Itoa(i))
+	}
+	coreMust(x.SendTo([]byte("a-again"), aAddr))
+	coreMust(x.SendToContext(context.Background(), []byte("b-ctx"), bAddr))
+	coreMust(x.SendTo([]byte("a-after"), aAddr))
+	expect(a, "a-again")
+	expect(b, "b-ctx")
+	expect(a, "a-after")
+	// a name is resolved each time (not cached); same port, other host
+	coreMust(x.SendTo([]byte("name"), InetAddress{Host: "localhost", Port: bAddr.Port}))
+	expect(b, "name")
+	coreMust(x.SendTo([]byte("num"), aAddr))
+	expect(a, "num")
+	if x.fd.dirs[dirWrite].op.enc == nil || x.fd.dirs[dirWrite].op.enc.addr != Address(aAddr) {
+		t.Errorf("the last numeric destination is not cached")
+	}
 }

@@ -463,12 +463,10 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	o.p = p
 	o.flags = int(flags)
 	if kind == opSendTo {
-		n, err := encodeSockaddr(s.family, op, to, o.sa[:])
-		if err != nil {
+		if err := o.encodeTo(s.family, op, to); err != nil {
 			fd.releaseOp(o)
 			return nil, 0, nil, err
 		}
-		o.salen = uint32(n)
 	}
 	d := &fd.dirs[dir]
 	timeout := s.timeoutValue()
