@@ -167,12 +167,12 @@ func (fd *netFD) sockoptHook(level, opt int) {
 	}
 }
 
-// blockNow reports whether the receive o, predicted to wait, blocks in the
+// blockNow reports whether a receive (dir), predicted to wait, blocks in the
 // system call itself right now (Socket.doQuick; the first blocking receive
 // of a socket, which switches its description, takes blockingRecv).
 // bmTimeo implies directInit succeeded.
-func (fd *netFD) blockNow(o *ioOp, d *dirState, timeout time.Duration) bool {
-	return timeout < 0 && o.dir == dirRead && fd.bmode.Load() == bmPrivate|bmBlocking|bmTimeo &&
+func (fd *netFD) blockNow(dir int, d *dirState, timeout time.Duration) bool {
+	return timeout < 0 && dir == dirRead && fd.bmode.Load() == bmPrivate|bmBlocking|bmTimeo &&
 		!d.bulk.Load() && d.directSkip.Load() == 0 && netpollWaiting.Load() == 0 && gomaxprocs() <= 1
 }
 

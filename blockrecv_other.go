@@ -26,6 +26,6 @@ func blockingFamily(AddressFamily) bool { return false }
 
 func (fd *netFD) sockoptHook(level, opt int) {}
 
-func (fd *netFD) blockNow(*ioOp, *dirState, time.Duration) bool { return false }
+func (fd *netFD) blockNow(int, *dirState, time.Duration) bool { return false }
 
 func (fd *netFD) blockInterrupted(*dirState, syscall.Errno) {}

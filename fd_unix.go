@@ -728,13 +728,22 @@ const bulkBytes = 16 << 10
 
 // opDone records what the completed op tells about the next one.
 func (fd *netFD) opDone(d *dirState, o *ioOp, waited bool) {
+	if o.kind == opAccept || o.kind == opConnect {
+		// o.n is a descriptor
+		if d.waited.Load() != waited {
+			d.waited.Store(waited)
+		}
+		return
+	}
+	fd.noteDone(d, int(o.dir), o.n, len(o.p), waited)
+}
+
+// noteDone is opDone for a transfer of n bytes out of plen.
+func (fd *netFD) noteDone(d *dirState, dir, n, plen int, waited bool) {
 	if d.waited.Load() != waited {
 		d.waited.Store(waited)
 	}
-	if o.kind == opAccept || o.kind == opConnect {
-		return // o.n is a descriptor
-	}
-	bulk := o.n >= bulkBytes || len(o.p) >= bulkBytes && o.dir == dirWrite
+	bulk := n >= bulkBytes || plen >= bulkBytes && dir == dirWrite
 	if d.bulk.Load() != bulk {
 		d.bulk.Store(bulk)
 	}

@@ -459,13 +459,18 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		dir = dirRead
 	}
 	fd := s.fd
-	o := fd.acquireOp(dir, kind)
-	o.p = p
-	o.flags = int(flags)
-	if kind == opSendTo {
-		if err := o.encodeTo(s.family, op, to); err != nil {
-			fd.releaseOp(o)
-			return nil, 0, nil, err
+	// The per-socket op (the slow path's state) only where the address
+	// needs its buffers; send and recv run on locals.
+	var o *ioOp
+	if kind == opSendTo || kind == opRecvFrom {
+		o = fd.acquireOp(dir, kind)
+		o.p = p
+		o.flags = int(flags)
+		if kind == opSendTo {
+			if err := o.encodeTo(s.family, op, to); err != nil {
+				fd.releaseOp(o)
+				return nil, 0, nil, err
+			}
 		}
 	}
 	d := &fd.dirs[dir]
@@ -473,13 +478,13 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	extra := msgDontWait // an attempt
 	if timeout != 0 && d.waited.Load() {
 		// predicted to wait
-		if !fd.blockNow(o, d, timeout) {
-			return o, 0, nil, nil
+		if !fd.blockNow(dir, d, timeout) {
+			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
 		}
 		extra = 0 // block in the receive
 	}
-	if o.flags != int(int32(o.flags)) || !fd.incref() {
-		return o, 0, nil, nil // do reports these
+	if flags != MsgFlag(int32(flags)) || !fd.incref() {
+		return fd.handOver(o, dir, kind, p, flags), 0, nil, nil // do reports these
 	}
 	q := capIO(p)
 	trap, a5, a6 := uintptr(unix.SYS_RECVFROM), uintptr(0), uintptr(0)
@@ -492,31 +497,45 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		o.salen = sizeofSockaddrStorage
 		a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen))
 	}
-	r, _, e := syscall.RawSyscall6(trap, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(o.flags|extra), a5, a6)
+	r, _, e := syscall.RawSyscall6(trap, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), a5, a6)
 	fd.decref()
 	var err error
+	n := int(r)
 	switch e {
 	case 0:
-		o.n = int(r)
-		fd.opDone(d, o, extra == 0)
+		fd.noteDone(d, dir, n, len(p), extra == 0)
 	case syscall.EAGAIN, syscall.EINTR:
 		if extra == 0 {
 			fd.blockInterrupted(d, e)
-			return o, 0, nil, nil
+			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
 		}
 		if timeout != 0 || e == syscall.EINTR {
 			if e == syscall.EAGAIN {
 				d.waited.Store(true) // do waits first instead of repeating the attempt
 			}
-			return o, 0, nil, nil
+			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
 		}
-		err = s.opError(op, e, nil) // non-blocking mode
+		n, err = 0, s.opError(op, e, nil) // non-blocking mode
 	default:
-		fd.opDone(d, o, extra == 0)
-		err = s.opError(op, e, nil)
+		fd.noteDone(d, dir, 0, len(p), extra == 0)
+		n, err = 0, s.opError(op, e, nil)
 	}
+	if o == nil {
+		return nil, n, nil, err
+	}
+	o.n = n
 	n, a, err := s.finish(o, err)
 	return nil, n, a, err
+}
+
+// handOver returns the op for slow, acquired now if quick ran on locals.
+func (fd *netFD) handOver(o *ioOp, dir int, kind opKind, p []byte, flags MsgFlag) *ioOp {
+	if o == nil {
+		o = fd.acquireOp(dir, kind)
+		o.p = p
+		o.flags = int(flags)
+	}
+	return o
 }
 
 // slow runs an op that quick handed over, through do.
