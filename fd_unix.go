@@ -654,6 +654,7 @@ func (fd *netFD) releaseOp(o *ioOp) {
 // small (the slow paths are separate functions that have returned by then),
 // so that a goroutine blocked in Recv fits in Go's initial 2 KiB stack.
 func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (syscall.Errno, error) {
+	timeout = dontWaitMode(timeout, o.flags)
 	d := &fd.dirs[o.dir]
 	predicted := timeout != 0 && o.kind != opConnect && d.waited.Load()
 	waited := predicted // this op needs a wait (the prediction for the next)
@@ -721,6 +722,18 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 			return o.errno, nil
 		}
 	}
+}
+
+// dontWaitMode is the timeout mode of one call with the given flags: a
+// socket in blocking mode makes a single attempt when the caller passes
+// MSG_DONTWAIT (CPython calls the function once and raises
+// BlockingIOError); in timeout mode CPython waits for readiness first, as
+// runOp does.
+func dontWaitMode(timeout time.Duration, flags int) time.Duration {
+	if timeout < 0 && flags&unix.MSG_DONTWAIT != 0 {
+		return 0
+	}
+	return timeout
 }
 
 // bulkBytes: see dirState.bulk.

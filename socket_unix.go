@@ -474,7 +474,7 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		}
 	}
 	d := &fd.dirs[dir]
-	timeout := s.timeoutValue()
+	timeout := dontWaitMode(s.timeoutValue(), int(flags))
 	extra := msgDontWait // an attempt
 	if timeout != 0 && d.waited.Load() {
 		// predicted to wait

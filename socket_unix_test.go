@@ -1069,6 +1069,29 @@ func TestMatchesPython(t *testing.T) {
 			_, err := a.Recv(1, 0)
 			return err
 		}},
+		// blocking mode with MSG_DONTWAIT: one attempt (BlockingIOError)
+		{"s,t=socket.socketpair(); s.recv(1, socket.MSG_DONTWAIT)", func() error {
+			a, _ := coreMust2(SocketPair(0, 0, 0))
+			defer time.AfterFunc(5*time.Second, func() { a.Close() }).Stop() // a wait fails, not hangs
+			_, err := a.Recv(1, MSG_DONTWAIT)
+			return err
+		}},
+		{"s,t=socket.socketpair(socket.AF_UNIX, socket.SOCK_DGRAM); s.recvfrom_into(bytearray(4), 0, socket.MSG_DONTWAIT)", func() error {
+			a, _ := coreMust2(SocketPair(AF_UNIX, SOCK_DGRAM, 0))
+			defer time.AfterFunc(5*time.Second, func() { a.Close() }).Stop()
+			_, _, err := a.RecvFromInto(make([]byte, 4), 0, MSG_DONTWAIT)
+			return err
+		}},
+		{"s,t=socket.socketpair()\nwhile True: s.send(b'x'*65536, socket.MSG_DONTWAIT)", func() error {
+			a, _ := coreMust2(SocketPair(0, 0, 0))
+			defer time.AfterFunc(5*time.Second, func() { a.Close() }).Stop()
+			for i := 0; i < 10000; i++ {
+				if _, err := a.Send(make([]byte, 65536), MSG_DONTWAIT); err != nil {
+					return err
+				}
+			}
+			return nil
+		}},
 		{"socket.socket().getsockopt(socket.SOL_SOCKET, socket.SO_TYPE, 1025)", func() error {
 			_, err := s4().GetSockOptBytes(SOL_SOCKET, SO_TYPE, 1025)
 			return err
