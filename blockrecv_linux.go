@@ -168,7 +168,7 @@ func (fd *netFD) sockoptHook(level, opt int) {
 }
 
 // blockNow reports whether a receive (dir), predicted to wait, blocks in the
-// system call itself right now (Socket.doQuick; the first blocking receive
+// system call itself right now (Socket.quick; the first blocking receive
 // of a socket, which switches its description, takes blockingRecv).
 // bmTimeo implies directInit succeeded.
 func (fd *netFD) blockNow(dir int, d *dirState, timeout time.Duration) bool {
@@ -176,7 +176,7 @@ func (fd *netFD) blockNow(dir int, d *dirState, timeout time.Duration) bool {
 		!d.bulk.Load() && d.directSkip.Load() == 0 && netpollWaiting.Load() == 0 && gomaxprocs() <= 1
 }
 
-// blockInterrupted handles a blocking receive of Socket.doQuick that
+// blockInterrupted handles a blocking receive of Socket.quick that
 // returned EAGAIN (the slice expired: the netpoller's turn) or EINTR (a
 // preemption request: yield) before the operation goes on in do.
 func (fd *netFD) blockInterrupted(d *dirState, e syscall.Errno) {

@@ -247,7 +247,7 @@ func (o *ioOp) sys(extra int) syscall.Errno {
 	}
 	// The pointers are to o's fields and to the buffer o.p and o.msg keep
 	// alive (heap objects, which do not move).
-	r, _, e := syscall.RawSyscall6(trap, uintptr(o.fd.sysfd), a2, a3, a4, a5, a6) // inlined: no frame of its own
+	r, _, e := syscall.RawSyscall6(trap, uintptr(o.fd.sysfd), a2, a3, a4, a5, a6) // unix.RawSyscall6 reaches it through an assembly jump and an ABI wrapper: a frame more
 	if e != 0 {
 		return e
 	}
