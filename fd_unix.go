@@ -138,45 +138,20 @@ type ioOp struct {
 	kind  opKind
 	owned bool                         // o is the per-socket op of its direction
 	sa    *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
-	enc   *encCache                    // sendto's last destination (Socket.quick; lazy, owned ops only)
 }
 
-// encCache is the last destination a sendto encoded, when that encoding
-// depends on the address alone (a numeric INET or INET6 host: no name
-// resolution): a server answering its peers skips parsing the host each
-// time.
-type encCache struct {
-	addr Address // an InetAddress or an Inet6Address
-	n    uint32
-	b    [sizeofSockaddrStorage]byte
-}
-
-// lookup copies the encoding of to into sa if it is the cached one.
-func (c *encCache) lookup(to Address, sa *[sizeofSockaddrStorage]byte) (uint32, bool) {
-	if c == nil || c.addr == nil {
-		return 0, false
-	}
-	switch v := to.(type) {
-	case InetAddress:
-		if w, ok := c.addr.(InetAddress); !ok || w != v {
-			return 0, false
-		}
-	case Inet6Address:
-		if w, ok := c.addr.(Inet6Address); !ok || w != v {
-			return 0, false
-		}
-	default:
-		return 0, false
-	}
-	copy(sa[:], c.b[:c.n])
-	return c.n, true
-}
-
-// encodeTo encodes to into o.sa for a sendto of a socket of family, through
-// the op's cache when o is the per-socket op.
+// encodeTo encodes to into o.sa for a sendto of a socket of family. The
+// per-socket op keeps the last destination whose encoding depends on the
+// address alone (a numeric INET or INET6 host: no name resolution) in the
+// write direction's addrCache: a server answering its peers skips parsing
+// the host each time.
 func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
-	if n, ok := o.enc.lookup(to, o.sa); ok {
-		o.salen = n
+	var c *addrCache
+	if o.owned {
+		c = o.fd.dirs[o.dir].addr
+	}
+	if c != nil && c.addr != nil && sameInet(c.addr, to) {
+		o.salen = uint32(copy(o.sa[:], c.sa[:c.n]))
 		return nil
 	}
 	n, err := encodeSockaddr(family, op, to, o.sa[:])
@@ -197,13 +172,28 @@ func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
 		cache = family == AF_INET6 && err == nil && a.Is6() && a.Zone() == ""
 	}
 	if cache {
-		if o.enc == nil {
-			o.enc = new(encCache)
+		if c == nil {
+			c = new(addrCache)
+			o.fd.dirs[o.dir].addr = c
 		}
-		o.enc.addr, o.enc.n = to, uint32(n)
-		copy(o.enc.b[:], o.sa[:n])
+		c.addr, c.n = to, uint32(n)
+		copy(c.sa[:], o.sa[:n])
 	}
 	return nil
+}
+
+// sameInet reports whether a and b are equal InetAddress or Inet6Address
+// values (other types are never cached by encodeTo).
+func sameInet(a, b Address) bool {
+	switch v := b.(type) {
+	case InetAddress:
+		w, ok := a.(InetAddress)
+		return ok && w == v
+	case Inet6Address:
+		w, ok := a.(Inet6Address)
+		return ok && w == v
+	}
+	return false
 }
 
 // newOp returns an op of direction dir with its poller callback bound.
@@ -323,15 +313,17 @@ type dirState struct {
 	// whose later wake-up lets more data or room accumulate per system call
 	// (direct waits are for latency).
 	bulk atomic.Bool
-	addr *addrCache // last decoded source address (under slot; lazy)
-
 	// the poller file's deadline for this direction, when pdlOK (read and
 	// written by the holder of the turn; a poke invalidates it)
-	pdl   int64 // UnixNano, 0: none
 	pdlOK bool
+	pdl   int64 // UnixNano, 0: none
+	// read direction: the last source address decoded by recvfrom/accept;
+	// write direction: the last destination encoded by sendto (encodeTo)
+	// (under slot; lazy)
+	addr *addrCache
 }
 
-// addrCache is the last source address decoded by recvfrom/accept.
+// addrCache is an address and its sockaddr bytes (dirState.addr).
 type addrCache struct {
 	sa   [sizeofSockaddrStorage]byte
 	n    uint32

@@ -248,7 +248,7 @@ func TestSendToEncodeCache(t *testing.T) {
 	expect(b, "name")
 	coreMust(x.SendTo([]byte("num"), aAddr))
 	expect(a, "num")
-	if x.fd.dirs[dirWrite].op.enc == nil || x.fd.dirs[dirWrite].op.enc.addr != Address(aAddr) {
+	if c := x.fd.dirs[dirWrite].addr; c == nil || c.addr != Address(aAddr) {
 		t.Errorf("the last numeric destination is not cached")
 	}
 }
