@@ -5,10 +5,13 @@ package socket
 import (
 	"bufio"
 	"errors"
+	"io"
 	"net"
 	"os"
 	"os/exec"
+	"os/signal"
 	"runtime"
+	"runtime/pprof"
 	"strconv"
 	"syscall"
 	"testing"
@@ -351,5 +354,55 @@ func TestBlockingRecvSendfile(t *testing.T) {
 	coreOK(t, <-done)
 	if string(got) != string(data) {
 		t.Fatalf("sendfile: %d bytes received, want %d identical", len(got), len(data))
+	}
+}
+
+// TestBlockingRecvSignals: on one P, signals while a receive blocks in the
+// system call (the CPU profiler's SIGPROF, a signal.Notify'd SIGUSR1 sent
+// to the process) interrupt it with EINTR (SO_RCVTIMEO is set, so the
+// kernel does not restart it): the signal's goroutine gets to run, and the
+// receive still returns its datagram.
+func TestBlockingRecvSignals(t *testing.T) {
+	oneP(t)
+	a, b := flipUDP(t)
+	if err := pprof.StartCPUProfile(io.Discard); err != nil {
+		t.Skipf("CPU profiler: %v", err)
+	}
+	defer pprof.StopCPUProfile()
+	sigs := make(chan os.Signal, 16)
+	signal.Notify(sigs, syscall.SIGUSR1)
+	defer signal.Stop(sigs)
+	got := make(chan struct{}, 16)
+	stop := make(chan struct{})
+	defer close(stop)
+	go func() {
+		for {
+			select {
+			case <-sigs:
+				got <- struct{}{}
+			case <-stop:
+				return
+			}
+		}
+	}()
+	bAddr := coreMust(b.GetSockName())
+	timer := time.AfterFunc(300*time.Millisecond, func() { a.SendTo([]byte("late"), bAddr) })
+	defer timer.Stop()
+	// a non-Go-scheduled sender of signals: a child process
+	kill := exec.Command("sh", "-c", "for i in 1 2 3 4 5; do sleep 0.03; kill -USR1 "+strconv.Itoa(os.Getpid())+"; done")
+	coreOK(t, kill.Start())
+	buf := make([]byte, 16)
+	n, err := b.RecvInto(buf, 0, 0)
+	coreOK(t, err)
+	if string(buf[:n]) != "late" {
+		t.Fatalf("got %q", buf[:n])
+	}
+	coreOK(t, kill.Wait())
+	for i := 0; i < 5; i++ {
+		select {
+		case <-got:
+		case <-time.After(2 * time.Second):
+			t.Fatalf("%d of 5 SIGUSR1 delivered to signal.Notify", i)
+		}
 	}
 }
