@@ -141,16 +141,13 @@ type ioOp struct {
 }
 
 // encodeTo encodes to into o.sa for a sendto of a socket of family. The
-// per-socket op keeps the last destination whose encoding depends on the
-// address alone (a numeric INET or INET6 host: no name resolution) in the
-// write direction's addrCache: a server answering its peers skips parsing
-// the host each time.
+// last destination whose encoding depends on the address alone (a numeric
+// INET or INET6 host: no name resolution) is published in the write
+// direction's addrCache: a server answering its peers skips parsing the
+// host each time (Socket.quick sends to it without an op).
 func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
-	var c *addrCache
-	if o.owned {
-		c = o.fd.dirs[o.dir].addr
-	}
-	if c != nil && c.addr != nil && sameInet(c.addr, to) {
+	d := &o.fd.dirs[o.dir]
+	if c := d.addr.Load(); c != nil && sameInet(c.addr, to) {
 		o.salen = uint32(copy(o.sa[:], c.sa[:c.n]))
 		return nil
 	}
@@ -159,9 +156,6 @@ func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
 		return err
 	}
 	o.salen = uint32(n)
-	if !o.owned {
-		return nil
-	}
 	cache := false
 	switch v := to.(type) {
 	case InetAddress:
@@ -172,12 +166,9 @@ func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
 		cache = family == AF_INET6 && err == nil && a.Is6() && a.Zone() == ""
 	}
 	if cache {
-		if c == nil {
-			c = new(addrCache)
-			o.fd.dirs[o.dir].addr = c
-		}
-		c.addr, c.n = to, uint32(n)
+		c := &addrCache{n: uint32(n), addr: to}
 		copy(c.sa[:], o.sa[:n])
+		d.addr.Store(c)
 	}
 	return nil
 }
@@ -317,13 +308,15 @@ type dirState struct {
 	// written by the holder of the turn; a poke invalidates it)
 	pdlOK bool
 	pdl   int64 // UnixNano, 0: none
-	// read direction: the last source address decoded by recvfrom/accept;
-	// write direction: the last destination encoded by sendto (encodeTo)
-	// (under slot; lazy)
-	addr *addrCache
+	// read direction: the last source address decoded by recvfrom/accept
+	// (Socket.srcFrom); write direction: the last destination encoded by
+	// sendto (encodeTo). Lazy; replaced, never modified, so that any
+	// goroutine may use it without the slot.
+	addr atomic.Pointer[addrCache]
 }
 
-// addrCache is an address and its sockaddr bytes (dirState.addr).
+// addrCache is an address and its sockaddr bytes (dirState.addr),
+// immutable once published.
 type addrCache struct {
 	sa   [sizeofSockaddrStorage]byte
 	n    uint32

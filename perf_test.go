@@ -9,8 +9,10 @@ package socket
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"strconv"
+	"sync"
 	"testing"
 	"time"
 )
@@ -57,6 +59,14 @@ func TestHotPathAllocs(t *testing.T) {
 	check("SendTo(prepared)+RecvFromInto", func() {
 		a.SendTo(msg, prepared)
 		b.RecvFromInto(buf, 0, 0)
+	})
+	// an echo server: SendTo the address RecvFromInto returned (the
+	// caches of both directions)
+	check("RecvFromInto+SendTo(its address)", func() {
+		a.Send(msg, 0)
+		n, from, _ := b.RecvFromInto(buf, 0, 0)
+		b.SendTo(buf[:n], from)
+		a.RecvInto(buf, 0, 0)
 	})
 
 	// Blocking receives that must wait: a peer goroutine sends after a
@@ -211,6 +221,82 @@ func benchPingPong(b *testing.B, netpoller bool) {
 	<-done
 }
 
+// TestAddrCachesConcurrent: the address caches of recvfrom and sendto are
+// shared by goroutines without the op slot. Two echo goroutines serve one
+// UDP socket while several clients, each on its own port, talk to it at
+// once: every reply reaches the client that sent the request, with the
+// client's own payload (run under -race in CI).
+func TestAddrCachesConcurrent(t *testing.T) {
+	srv := coreMust(NewSocket(AF_INET, SOCK_DGRAM, 0))
+	defer srv.Close()
+	coreOK(t, srv.Bind(InetAddress{Host: "127.0.0.1"}))
+	srvAddr := coreMust(srv.GetSockName())
+	var wg sync.WaitGroup
+	for i := 0; i < 2; i++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			buf := make([]byte, 64)
+			for {
+				n, from, err := srv.RecvFromInto(buf, 0, 0)
+				if err != nil {
+					return // closed
+				}
+				if _, err := srv.SendTo(buf[:n], from); err != nil {
+					t.Errorf("sendto %v: %v", from, err)
+					return
+				}
+			}
+		}()
+	}
+	const clients, rounds = 4, 300
+	errs := make(chan error, clients)
+	for c := 0; c < clients; c++ {
+		go func() {
+			s, err := NewSocket(AF_INET, SOCK_DGRAM, 0)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer s.Close()
+			if err := s.SetTimeout(5 * time.Second); err != nil {
+				errs <- err
+				return
+			}
+			if err := s.Bind(InetAddress{Host: "127.0.0.1"}); err != nil {
+				errs <- err
+				return
+			}
+			me := coreMust(s.GetSockName()).(InetAddress)
+			buf := make([]byte, 64)
+			for r := 0; r < rounds; r++ {
+				msg := []byte(strconv.Itoa(me.Port) + "/" + strconv.Itoa(r))
+				if _, err := s.SendTo(msg, srvAddr); err != nil {
+					errs <- err
+					return
+				}
+				n, from, err := s.RecvFromInto(buf, 0, 0)
+				if err != nil {
+					errs <- fmt.Errorf("client %d round %d: %w", me.Port, r, err)
+					return
+				}
+				if string(buf[:n]) != string(msg) || from != srvAddr {
+					errs <- fmt.Errorf("client %d got %q from %v, want %q from %v", me.Port, buf[:n], from, msg, srvAddr)
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	for c := 0; c < clients; c++ {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	srv.Close()
+	wg.Wait()
+}
+
 // TestSendToEncodeCache: sendto's cache of the last numeric destination
 // never sends to a stale one: alternating destinations, a sendto through
 // the context variant in between, and a name (not cached) all arrive where
@@ -248,7 +334,7 @@ func TestSendToEncodeCache(t *testing.T) {
 	expect(b, "name")
 	coreMust(x.SendTo([]byte("num"), aAddr))
 	expect(a, "num")
-	if c := x.fd.dirs[dirWrite].addr; c == nil || c.addr != Address(aAddr) {
+	if c := x.fd.dirs[dirWrite].addr.Load(); c == nil || c.addr != Address(aAddr) {
 		t.Errorf("the last numeric destination is not cached")
 	}
 }

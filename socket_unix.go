@@ -210,29 +210,32 @@ func (s *Socket) encodeAddr(op string, a Address, b []byte) (int, error) {
 	return encodeSockaddr(s.family, op, a, b)
 }
 
-// srcAddr decodes the source address of a recvfrom/accept op, reusing the
-// previous result when the bytes are the same (no allocation for a peer
-// that keeps talking).
+// srcAddr decodes the source address of a recvfrom/accept op (srcFrom).
 func (s *Socket) srcAddr(o *ioOp) (Address, error) {
-	n := min(int(o.salen), len(o.sa))
-	b := o.sa[:n]
-	if !o.owned {
-		return s.decodeAddr(b)
+	return s.srcFrom(&s.fd.dirs[o.dir], o.sa[:min(int(o.salen), len(o.sa))])
+}
+
+// srcFrom decodes the source sockaddr b of a receive or accept in direction
+// d, reusing the previous result when the bytes are the same (no
+// allocation for a peer that keeps talking).
+func (s *Socket) srcFrom(d *dirState, b []byte) (Address, error) {
+	if len(b) < 2 {
+		return nil, nil // no address (a connected stream), as decodeAddr
 	}
-	d := &s.fd.dirs[o.dir]
-	c := d.addr
-	if c != nil && c.addr != nil && int(c.n) == n && bytes.Equal(c.sa[:n], b) {
+	if c := d.addr.Load(); c != nil && int(c.n) == len(b) && bytes.Equal(c.sa[:c.n], b) {
 		return c.addr, nil
 	}
-	a, err := s.decodeAddr(b)
+	return s.srcNew(d, b)
+}
+
+// srcNew decodes b from a copy that it publishes as d's cache.
+func (s *Socket) srcNew(d *dirState, b []byte) (Address, error) {
+	c := new(addrCache)
+	c.n = uint32(copy(c.sa[:], b))
+	a, err := s.decodeAddr(c.sa[:c.n])
 	if err == nil && a != nil {
-		if c == nil {
-			c = new(addrCache)
-			d.addr = c
-		}
-		copy(c.sa[:], b)
-		c.n = uint32(n)
 		c.addr = a
+		d.addr.Store(c)
 	}
 	return a, err
 }
@@ -441,6 +444,13 @@ func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 // before slow runs, so that its large frame is not on the stack of a
 // goroutine that parks in the netpoller (a blocked reader keeps Go's 2 KiB
 // initial stack: TestBlockedReaderStack).
+//
+// The attempt touches nothing shared but the descriptor reference (two
+// atomic operations): no op, no slot lock. recvfrom's source address lands
+// in a stack buffer and is decoded through the read direction's cache
+// (srcFrom); sendto sends from a prepared *SockAddr or the write
+// direction's cached encoding, and takes the op only to encode another
+// destination.
 func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Address, op string) (*ioOp, int, Address, error) {
 	if nbytes != 0 {
 		var err error
@@ -459,18 +469,28 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		dir = dirRead
 	}
 	fd := s.fd
-	// The per-socket op (the slow path's state) only where the address
-	// needs its buffers; send and recv run on locals.
+	// The op (the slow path's state) only for a destination without a
+	// ready encoding: send, recv and recvfrom run on locals, sendto on the
+	// published encoding of its destination (a prepared *SockAddr or the
+	// cached last one).
 	var o *ioOp
-	if kind == opSendTo || kind == opRecvFrom {
-		o = fd.acquireOp(dir, kind)
-		o.p = p
-		o.flags = int(flags)
-		if kind == opSendTo {
+	var sa [sizeofSockaddrStorage]byte // recvfrom's source
+	salen := uint32(len(sa))
+	var to5 unsafe.Pointer // sendto's destination
+	if kind == opSendTo {
+		if c := fd.dirs[dirWrite].addr.Load(); c != nil && sameInet(c.addr, to) {
+			to5, salen = unsafe.Pointer(&c.sa[0]), c.n
+		} else if pa, ok := to.(*SockAddr); ok && pa.af == s.family && pa.n > 0 {
+			to5, salen = unsafe.Pointer(&pa.b[0]), uint32(pa.n)
+		} else {
+			o = fd.acquireOp(dirWrite, kind)
+			o.p = p
+			o.flags = int(flags)
 			if err := o.encodeTo(s.family, op, to); err != nil {
 				fd.releaseOp(o)
 				return nil, 0, nil, err
 			}
+			to5, salen = unsafe.Pointer(&o.sa[0]), o.salen
 		}
 	}
 	d := &fd.dirs[dir]
@@ -479,25 +499,25 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	if timeout != 0 && d.waited.Load() {
 		// predicted to wait
 		if !fd.blockNow(dir, d, timeout) {
-			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
+			return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil
 		}
 		extra = 0 // block in the receive
 	}
 	if flags != MsgFlag(int32(flags)) || !fd.incref() {
-		return fd.handOver(o, dir, kind, p, flags), 0, nil, nil // do reports these
+		return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil // do reports these
 	}
 	q := capIO(p)
-	trap, a5, a6 := uintptr(unix.SYS_RECVFROM), uintptr(0), uintptr(0)
+	var r uintptr
+	var e syscall.Errno
+	// The pointers are converted in the argument lists (sa is on the stack).
 	switch kind {
-	case opSend:
-		trap = unix.SYS_SENDTO
-	case opSendTo:
-		trap, a5, a6 = unix.SYS_SENDTO, uintptr(unsafe.Pointer(&o.sa[0])), uintptr(o.salen)
 	case opRecvFrom:
-		o.salen = sizeofSockaddrStorage
-		a5, a6 = uintptr(unsafe.Pointer(&o.sa[0])), uintptr(unsafe.Pointer(&o.salen))
+		r, _, e = syscall.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), uintptr(unsafe.Pointer(&sa[0])), uintptr(unsafe.Pointer(&salen)))
+	case opRecv:
+		r, _, e = syscall.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), 0, 0)
+	default: // opSend, opSendTo
+		r, _, e = syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), uintptr(to5), uintptr(salen))
 	}
-	r, _, e := syscall.RawSyscall6(trap, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), a5, a6)
 	fd.decref()
 	var err error
 	n := int(r)
@@ -507,33 +527,45 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	case syscall.EAGAIN, syscall.EINTR:
 		if extra == 0 {
 			fd.blockInterrupted(d, e)
-			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
+			return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil
 		}
 		if timeout != 0 || e == syscall.EINTR {
 			if e == syscall.EAGAIN {
 				d.waited.Store(true) // do waits first instead of repeating the attempt
 			}
-			return fd.handOver(o, dir, kind, p, flags), 0, nil, nil
+			return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil
 		}
 		n, err = 0, s.opError(op, e, nil) // non-blocking mode
 	default:
 		fd.noteDone(d, dir, 0, len(p), extra == 0)
 		n, err = 0, s.opError(op, e, nil)
 	}
-	if o == nil {
-		return nil, n, nil, err
+	if o != nil {
+		fd.releaseOp(o)
 	}
-	o.n = n
-	n, a, err := s.finish(o, err)
-	return nil, n, a, err
+	if err != nil {
+		return nil, 0, nil, err
+	}
+	if kind == opRecvFrom {
+		a, err := s.srcFrom(d, sa[:min(int(salen), len(sa))])
+		if err != nil {
+			return nil, 0, nil, err
+		}
+		return nil, n, a, nil
+	}
+	return nil, n, nil, nil
 }
 
-// handOver returns the op for slow, acquired now if quick ran on locals.
-func (fd *netFD) handOver(o *ioOp, dir int, kind opKind, p []byte, flags MsgFlag) *ioOp {
+// handOver returns the op for slow, acquired now if quick ran on locals
+// (with sendto's destination, salen bytes at to).
+func (fd *netFD) handOver(o *ioOp, dir int, kind opKind, p []byte, flags MsgFlag, to unsafe.Pointer, salen uint32) *ioOp {
 	if o == nil {
 		o = fd.acquireOp(dir, kind)
 		o.p = p
 		o.flags = int(flags)
+		if kind == opSendTo {
+			o.salen = uint32(copy(o.sa[:], unsafe.Slice((*byte)(to), salen)))
+		}
 	}
 	return o
 }
