@@ -100,7 +100,12 @@ func TestSetHostname(t *testing.T) {
 			}
 			args = append(args, setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", "--inh-caps=-all", "--bounding-set=-all")
 		}
-		args = append(args, os.Args[0], "-test.run=^TestHostnameHelper$", "-test.count=1")
+		self, err := selfExec()
+		if err != nil {
+			t.Skip(err)
+		}
+		args = append(args, self...)
+		args = append(args, "-test.run=^TestHostnameHelper$", "-test.count=1")
 		cmd := exec.Command(unshare, args...)
 		cmd.Env = append(os.Environ(), hostnameHelperEnv+"="+mode, hostnameHelperEnv+"_UTS="+uts)
 		out, err := cmd.CombinedOutput()
