@@ -507,17 +507,18 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil // do reports these
 	}
 	q := capIO(p)
-	var r uintptr
-	var e syscall.Errno
-	// The pointers are converted in the argument lists (sa is on the stack).
+	trap, a5, a6p := uintptr(unix.SYS_SENDTO), to5, unsafe.Pointer(nil)
 	switch kind {
 	case opRecvFrom:
-		r, _, e = syscall.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), uintptr(unsafe.Pointer(&sa[0])), uintptr(unsafe.Pointer(&salen)))
+		trap, a5, a6p = unix.SYS_RECVFROM, unsafe.Pointer(&sa[0]), unsafe.Pointer(&salen)
 	case opRecv:
-		r, _, e = syscall.RawSyscall6(unix.SYS_RECVFROM, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), 0, 0)
-	default: // opSend, opSendTo
-		r, _, e = syscall.RawSyscall6(unix.SYS_SENDTO, uintptr(fd.sysfd), uintptr(unsafe.Pointer(unsafe.SliceData(q))), uintptr(len(q)), uintptr(int(flags)|extra), uintptr(to5), uintptr(salen))
+		trap = unix.SYS_RECVFROM
 	}
+	a6 := uintptr(0)
+	if kind == opSendTo {
+		a6 = uintptr(salen)
+	}
+	r, e := sysio(trap, uintptr(fd.sysfd), unsafe.Pointer(unsafe.SliceData(q)), uintptr(len(q)), uintptr(int(flags)|extra), a5, a6p, a6)
 	fd.decref()
 	var err error
 	n := int(r)
