@@ -48,40 +48,26 @@ func (s *Socket) doCtl(o *ioOp, op string, c *opCtl, deadline time.Time) error {
 	return s.opError(op, errno, err)
 }
 
-func (s *Socket) recvCtl(p []byte, flags MsgFlag, op string, c *opCtl) (int, error) {
-	o := s.fd.acquireOp(dirRead, opRecv)
+// ctlOp runs one transfer of kind under c (the context variants), through
+// finish as the hot path's slow side does.
+func (s *Socket) ctlOp(dir int, kind opKind, p []byte, flags MsgFlag, op string, c *opCtl) (int, Address, error) {
+	o := s.fd.acquireOp(dir, kind)
 	o.p = p
 	o.flags = int(flags)
-	err := s.doCtl(o, op, c, time.Time{})
-	n := o.n
-	s.fd.releaseOp(o)
+	return s.finish(o, s.doCtl(o, op, c, time.Time{}))
+}
+
+func (s *Socket) recvCtl(p []byte, flags MsgFlag, op string, c *opCtl) (int, error) {
+	n, _, err := s.ctlOp(dirRead, opRecv, p, flags, op, c)
 	return n, err
 }
 
 func (s *Socket) recvFromCtl(p []byte, flags MsgFlag, op string, c *opCtl) (int, Address, error) {
-	o := s.fd.acquireOp(dirRead, opRecvFrom)
-	o.p = p
-	o.flags = int(flags)
-	err := s.doCtl(o, op, c, time.Time{})
-	var a Address
-	if err == nil {
-		a, err = s.srcAddr(o)
-	}
-	n := o.n
-	s.fd.releaseOp(o)
-	if err != nil {
-		return 0, nil, err
-	}
-	return n, a, nil
+	return s.ctlOp(dirRead, opRecvFrom, p, flags, op, c)
 }
 
 func (s *Socket) sendCtl(p []byte, flags MsgFlag, op string, c *opCtl) (int, error) {
-	o := s.fd.acquireOp(dirWrite, opSend)
-	o.p = p
-	o.flags = int(flags)
-	err := s.doCtl(o, op, c, time.Time{})
-	n := o.n
-	s.fd.releaseOp(o)
+	n, _, err := s.ctlOp(dirWrite, opSend, p, flags, op, c)
 	return n, err
 }
 
