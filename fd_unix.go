@@ -7,7 +7,7 @@ package socket
 // Every Socket owns one *netFD. Python's blocking / timeout / non-blocking
 // modes are the Socket's own state (Socket.timeout), applied by runOp. The
 // fd is O_NONBLOCK at the OS level, except on Linux while a blocking
-// receive on one P has put it in blocking mode (blockrecv_linux.go: every
+// receive on one P has put it in blocking mode (blockio_linux.go: every
 // attempt passes MSG_DONTWAIT, and the calls without such a flag set
 // O_NONBLOCK back first).
 //
@@ -67,7 +67,7 @@ package socket
 //     netpoller. Other unix systems: poll(2) sub-slices (wait_bsd.go).
 //     With GOMAXPROCS=1 on Linux, a receive in blocking mode skips the
 //     ppoll and blocks in the receive itself, bounded by SO_RCVTIMEO
-//     (blockrecv_linux.go): a round trip is then send + receive per side,
+//     (blockio_linux.go): a round trip is then send + receive per side,
 //     as in C.
 //  2. Otherwise, or when the slice expires, in Go's netpoller through a
 //     lazily created *os.File wrapping a dup of the fd (readiness and
@@ -199,7 +199,7 @@ func (o *ioOp) run() syscall.Errno { return o.sys(msgDontWait) }
 
 // sys performs the syscall once with extra added to the flags of the
 // receive and send kinds: msgDontWait for an attempt (the description may
-// be in blocking mode on linux: blockrecv_linux.go), 0 for a blocking
+// be in blocking mode on linux: blockio_linux.go), 0 for a blocking
 // receive.
 func (o *ioOp) sys(extra int) syscall.Errno {
 	// One system call site with its arguments chosen by kind keeps this
@@ -299,11 +299,14 @@ type dirState struct {
 	// directSkip > 0: the next waits skip the direct path (a direct wait of
 	// this direction expired; see wait_linux.go)
 	directSkip atomic.Int32
-	// bulk: the direction moves large amounts (a send of bulkBytes or more,
-	// or a receive that returned that much): it waits in the netpoller,
-	// whose later wake-up lets more data or room accumulate per system call
-	// (direct waits are for latency).
-	bulk atomic.Bool
+	// bulk > 0: the direction moves large amounts (a send of bulkBytes or
+	// more, or a receive that returned that much): it waits in the
+	// netpoller, whose later wake-up lets more data or room accumulate per
+	// system call (direct waits are for latency). Such a transfer sets it
+	// to bulkLinger, a smaller one counts it down: a stream's short
+	// receives (its reader woke before the sender's chunk was all there)
+	// keep it, a conversation of small messages ends it.
+	bulk atomic.Int32
 	// the poller file's deadline for this direction, when pdlOK (read and
 	// written by the holder of the turn; a poke invalidates it)
 	pdlOK bool
@@ -340,7 +343,7 @@ type netFD struct {
 
 	dirs [2]dirState
 
-	// bmode: the description's blocking state (blockrecv_linux.go);
+	// bmode: the description's blocking state (blockio_linux.go);
 	// changed under pmu.
 	bmode atomic.Uint32
 }
@@ -350,7 +353,8 @@ const (
 	bmPrivate  = 1 << iota // created by the package, held by nobody else: may block
 	bmBlocking             // O_NONBLOCK is cleared
 	bmTimeo                // SO_RCVTIMEO is the package's slice
-	bmPinned               // stays O_NONBLOCK with the kernel's SO_RCVTIMEO for good
+	bmPinned               // stays O_NONBLOCK with the kernel's SO_RCVTIMEO and SO_SNDTIMEO for good
+	bmSndTimeo             // SO_SNDTIMEO is the package's slice
 )
 
 // ownDescription marks a socket the package created (socket, accept,
@@ -380,17 +384,14 @@ func (fd *netFD) nonblockLocked() {
 }
 
 // pin restores the description for good: O_NONBLOCK, and the kernel's
-// SO_RCVTIMEO if the package had set its own (Dup, MakeFile, Detach, a
-// user's SO_RCVTIMEO).
+// SO_RCVTIMEO and SO_SNDTIMEO if the package had set its own (Dup,
+// MakeFile, Detach, a user's SO_RCVTIMEO or SO_SNDTIMEO).
 func (fd *netFD) pin() {
 	fd.pmu.Lock()
 	defer fd.pmu.Unlock()
-	m := fd.bmode.Or(bmPinned)
+	fd.bmode.Or(bmPinned)
 	fd.nonblockLocked()
-	if m&bmTimeo != 0 {
-		fd.timeoReset()
-		fd.bmode.And(^uint32(bmTimeo))
-	}
+	fd.timeoReset()
 }
 
 // setNonblockRaw sets or clears O_NONBLOCK with raw fcntl calls.
@@ -661,19 +662,24 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 		if timeout > 0 && deadline.IsZero() {
 			deadline = time.Now().Add(timeout)
 		}
-		r, err := false, error(nil)
-		if !d.bulk.Load() && (o.dir == dirRead || len(o.p) < bulkBytes) {
-			if timeout < 0 && o.dir == dirRead && o.intr == nil {
-				// one P: block in the receive itself (blockrecv_linux.go)
-				switch st, e := fd.blockingRecv(o); st {
-				case brDone:
-					fd.opDone(d, o, true)
-					return e, nil
-				case brRetry:
-					predicted = false
-					continue
-				}
+		r, err, skip := false, error(nil), false
+		if timeout < 0 && o.intr == nil && (o.dir == dirWrite || d.bulk.Load() == 0) {
+			// one P: block in the receive or send itself
+			// (blockio_linux.go); a bulk sender too (one send per chunk,
+			// as C's), not a bulk receiver (the netpoller's later
+			// wake-up finds more data)
+			switch st, e := fd.blockingIO(o); st {
+			case brDone:
+				fd.opDone(d, o, true)
+				return e, nil
+			case brRetry:
+				predicted = false
+				continue
+			case brSkip:
+				skip = true
 			}
+		}
+		if !skip && d.bulk.Load() == 0 && (o.dir == dirRead || len(o.p) < bulkBytes) {
 			r, err = fd.directWaitStep(o, deadline, predicted)
 		}
 		if predicted && r {
@@ -721,8 +727,11 @@ func dontWaitMode(timeout time.Duration, flags int) time.Duration {
 	return timeout
 }
 
-// bulkBytes: see dirState.bulk.
-const bulkBytes = 16 << 10
+// bulkBytes and bulkLinger: see dirState.bulk.
+const (
+	bulkBytes  = 16 << 10
+	bulkLinger = 4
+)
 
 // opDone records what the completed op tells about the next one.
 func (fd *netFD) opDone(d *dirState, o *ioOp, waited bool) {
@@ -741,9 +750,13 @@ func (fd *netFD) noteDone(d *dirState, dir, n, plen int, waited bool) {
 	if d.waited.Load() != waited {
 		d.waited.Store(waited)
 	}
-	bulk := n >= bulkBytes || plen >= bulkBytes && dir == dirWrite
-	if d.bulk.Load() != bulk {
-		d.bulk.Store(bulk)
+	b := d.bulk.Load()
+	if n >= bulkBytes || plen >= bulkBytes && dir == dirWrite {
+		if b != bulkLinger {
+			d.bulk.Store(bulkLinger)
+		}
+	} else if b > 0 {
+		d.bulk.Store(b - 1)
 	}
 }
 

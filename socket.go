@@ -18,7 +18,7 @@
 // itself, as CPython's blocking sockets do: its descriptor may then be in
 // blocking mode with SO_RCVTIMEO set to 10 ms (Dup, MakeFile, Detach and a
 // getsockopt or setsockopt of SO_RCVTIMEO restore O_NONBLOCK and the
-// kernel's SO_RCVTIMEO for good; see blockrecv_linux.go). A goroutine blocked in Accept, Recv*, Send* or
+// kernel's SO_RCVTIMEO for good; see blockio_linux.go). A goroutine blocked in Accept, Recv*, Send* or
 // Connect is woken at once, with an *OSError EBADF that matches
 // net.ErrClosed, when another goroutine closes the socket; the fd is closed
 // when the last operation using it has left, so its number cannot be reused

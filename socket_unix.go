@@ -431,8 +431,8 @@ func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 // quick runs the hot operations, send, sendto (to), recv and recvfrom (with
 // recv_into's and recvfrom_into's nbytes), as far as one system call takes
 // them: an attempt that succeeds (or fails for good), or, on one P, a
-// blocking-mode receive that blocks in the call itself
-// (blockrecv_linux.go). Otherwise it returns the op, and the caller goes on
+// blocking-mode receive or send that blocks in the call itself
+// (blockio_linux.go). Otherwise it returns the op, and the caller goes on
 // with slow (do: waits, timeouts, EINTR).
 //
 // The kernel refills the CPU's return-stack buffer at every context switch,
@@ -501,7 +501,7 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 		if !fd.blockNow(dir, d, timeout) {
 			return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil
 		}
-		extra = 0 // block in the receive
+		extra = 0 // block in the receive or send
 	}
 	if flags != MsgFlag(int32(flags)) || !fd.incref() {
 		return fd.handOver(o, dir, kind, p, flags, to5, salen), 0, nil, nil // do reports these

@@ -37,7 +37,7 @@ package socket
 //     to Go's own preemption quantum while a direct wait blocks. A single
 //     blocking conversation per process gets C's path, many goroutines get
 //     the netpoller's scale. (A receive in blocking mode skips the ppoll and
-//     blocks in the receive itself: blockrecv_linux.go.)
+//     blocks in the receive itself: blockio_linux.go.)
 //   - A direct wait that expires (no readiness within directSlice) marks its
 //     direction: the next directSkipAfterExpiry waits go straight to the
 //     netpoller, so idle sockets do not keep slots (and threads) busy.

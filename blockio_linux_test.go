@@ -4,6 +4,8 @@ package socket
 
 import (
 	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"io"
 	"net"
@@ -21,7 +23,7 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The blocking receive path of blockrecv_linux.go, taken by a process on
+// The blocking receive path of blockio_linux.go, taken by a process on
 // one P. (CI also runs the package's whole suite with GOMAXPROCS=1.)
 
 // oneP runs the rest of the test with GOMAXPROCS=1.
@@ -404,5 +406,273 @@ func TestBlockingRecvSignals(t *testing.T) {
 		case <-time.After(2 * time.Second):
 			t.Fatalf("%d of 5 SIGUSR1 delivered to signal.Notify", i)
 		}
+	}
+}
+
+// The blocking send path: a bulk sender on one P blocks in the send itself
+// (one system call per chunk, as C's blocking send) instead of a partial
+// send, an EAGAIN and the netpoller.
+
+// rawTimeo reads a SO_RCVTIMEO or SO_SNDTIMEO with a raw getsockopt (the
+// package's GetSockOpt would restore the socket).
+func rawTimeo(t *testing.T, s *Socket, opt int) time.Duration {
+	t.Helper()
+	var tv unix.Timeval
+	n := uint32(unsafe.Sizeof(tv))
+	_, _, e := unix.Syscall6(unix.SYS_GETSOCKOPT, uintptr(s.fd.sysfd), unix.SOL_SOCKET, uintptr(opt), uintptr(unsafe.Pointer(&tv)), uintptr(unsafe.Pointer(&n)), 0)
+	if e != 0 {
+		t.Fatal(e)
+	}
+	return time.Duration(tv.Nano())
+}
+
+// pyReader starts python3 connecting to ln and reading until EOF in
+// chunk-byte receives, sleeping pause after every 64 of them, and for a
+// minute once it has read stallAfter bytes (if > 0); at EOF it sends back
+// "count sha256hex\n". It returns the accepted socket.
+func pyReader(t *testing.T, ln *Socket, chunk int, pause time.Duration, stallAfter int) *Socket {
+	t.Helper()
+	if _, err := exec.LookPath("python3"); err != nil {
+		t.Skip("python3 not found")
+	}
+	port := coreMust(ln.GetSockName()).(InetAddress).Port
+	cmd := exec.Command("python3", "-c", `
+import hashlib, socket, sys, time
+port, chunk, pause, stall = int(sys.argv[1]), int(sys.argv[2]), float(sys.argv[3]), int(sys.argv[4])
+s = socket.create_connection(("127.0.0.1", port))
+h, n, k = hashlib.sha256(), 0, 0
+try:
+    while True:
+        b = s.recv(chunk)
+        if not b:
+            break
+        h.update(b)
+        n += len(b)
+        k += 1
+        if pause and k % 64 == 0:
+            time.sleep(pause)
+        if stall and n >= stall:
+            stall = 0
+            time.sleep(60)
+    s.sendall(("%d %s\n" % (n, h.hexdigest())).encode())
+except OSError:
+    pass
+`, strconv.Itoa(port), strconv.Itoa(chunk), strconv.FormatFloat(pause.Seconds(), 'f', -1, 64), strconv.Itoa(stallAfter))
+	cmd.Stderr = os.Stderr
+	coreOK(t, cmd.Start())
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	s, _, err := ln.Accept()
+	coreOK(t, err)
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func tcpListener(t *testing.T) *Socket {
+	t.Helper()
+	ln := coreMust(NewSocket(AF_INET, SOCK_STREAM, 0))
+	t.Cleanup(func() { ln.Close() })
+	coreOK(t, ln.Bind(InetAddress{"127.0.0.1", 0}))
+	coreOK(t, ln.Listen())
+	return ln
+}
+
+// pattern returns n bytes that differ from one 64 KiB chunk to the next.
+func pattern(n int) []byte {
+	b := make([]byte, n)
+	for i := range b {
+		b[i] = byte(i*31 + i>>16)
+	}
+	return b
+}
+
+// sendFlip sends 32 MiB to a python3 reader that pauses while reading (so
+// the socket's buffer fills), checks the sender's description went to
+// blocking mode with the slice as SO_SNDTIMEO (and no SO_RCVTIMEO: it has
+// not received), and returns the socket and what python3 reported.
+func sendFlip(t *testing.T, stallAfter int) (s *Socket, data []byte) {
+	t.Helper()
+	s = pyReader(t, tcpListener(t), 4096, time.Millisecond, stallAfter)
+	data = pattern(32 << 20)
+	coreOK(t, s.SendAll(data, 0))
+	fl, err := unix.FcntlInt(uintptr(s.fd.sysfd), unix.F_GETFL, 0)
+	coreOK(t, err)
+	if snd, rcv := rawTimeo(t, s, unix.SO_SNDTIMEO), rawTimeo(t, s, unix.SO_RCVTIMEO); fl&unix.O_NONBLOCK != 0 || !sliceTimeo(snd) || rcv != 0 {
+		w := &s.fd.dirs[dirWrite]
+		t.Fatalf("after a bulk SendAll on one P: O_NONBLOCK=%v SO_SNDTIMEO=%v SO_RCVTIMEO=%v, want false, %v and 0 (bmode %b waited %v skip %d bulk %d netpollWaiting %d)", fl&unix.O_NONBLOCK != 0, snd, rcv, directSlice, s.fd.bmode.Load(), w.waited.Load(), w.directSkip.Load(), w.bulk.Load(), netpollWaiting.Load())
+	}
+	return s, data
+}
+
+// pyReport reads python3's "count sha256hex" line after a shutdown.
+func pyReport(t *testing.T, s *Socket) string {
+	t.Helper()
+	coreOK(t, s.Shutdown(unix.SHUT_WR))
+	var line []byte
+	buf := make([]byte, 128)
+	for i := 0; i < 100 && (len(line) == 0 || line[len(line)-1] != '\n'); i++ {
+		n, err := s.RecvInto(buf, 0, 0)
+		coreOK(t, err)
+		if n == 0 {
+			break
+		}
+		line = append(line, buf[:n]...)
+	}
+	return string(line)
+}
+
+func sha256Line(b []byte) string {
+	h := sha256.Sum256(b)
+	return strconv.Itoa(len(b)) + " " + hex.EncodeToString(h[:]) + "\n"
+}
+
+// TestBlockingSendPath: a bulk SendAll on one P to another process takes
+// the blocking send path, and every byte arrives in order.
+func TestBlockingSendPath(t *testing.T) {
+	oneP(t)
+	s, data := sendFlip(t, 0)
+	// a second transfer on the flipped description, in 64 KiB sends
+	more := pattern(2 << 20)[1:]
+	for off := 0; off < len(more); off += 65536 {
+		coreOK(t, s.SendAll(more[off:min(off+65536, len(more))], 0))
+	}
+	if got, want := pyReport(t, s), sha256Line(append(data, more...)); got != want {
+		t.Fatalf("python3 received %q, want %q", got, want)
+	}
+}
+
+// TestBlockingSendClose: Close from another goroutine ends a SendAll that
+// blocks in its sends on one P (the reader drains slowly, so the sends
+// keep making progress and stay on the blocking path), and the program's
+// other goroutines keep running meanwhile.
+func TestBlockingSendClose(t *testing.T) {
+	oneP(t)
+	s := pyReader(t, tcpListener(t), 4096, 2*time.Millisecond, 0)
+	stop := make(chan struct{})
+	gaps := make(chan time.Duration, 1)
+	go func() {
+		var worst time.Duration
+		last := time.Now()
+		for {
+			select {
+			case <-stop:
+				gaps <- worst
+				return
+			default:
+			}
+			time.Sleep(time.Millisecond)
+			now := time.Now()
+			worst = max(worst, now.Sub(last))
+			last = now
+		}
+	}()
+	var mode uint32
+	closed := time.Now().Add(200 * time.Millisecond)
+	timer := time.AfterFunc(200*time.Millisecond, func() { mode = s.fd.bmode.Load(); s.Close() })
+	defer timer.Stop()
+	err := s.SendAll(make([]byte, 256<<20), 0)
+	late := time.Since(closed)
+	close(stop)
+	if !errors.Is(err, net.ErrClosed) {
+		t.Fatalf("sendall after close: %v, want net.ErrClosed", err)
+	}
+	if mode&bmSndTimeo == 0 {
+		// (bmBlocking may be off at that moment: a slice that expired
+		// sends the next waits to the netpoller, which needs O_NONBLOCK)
+		t.Errorf("bmode %b when closed: the sends did not take the blocking path", mode)
+	}
+	if late > time.Second {
+		t.Errorf("sendall returned %v after Close", late)
+	}
+	g := <-gaps
+	if g > 500*time.Millisecond {
+		t.Errorf("a ticking goroutine was held up for %v while sends blocked", g)
+	}
+	t.Logf("sendall returned %v after Close; longest gap of a 1 ms ticker: %v", late, g)
+}
+
+// TestBlockingSendModes: once a send has blocked on one P, sends to a full
+// buffer (the reader stalls) in timeout and non-blocking mode behave as
+// Python's, and Close ends a blocking one.
+func TestBlockingSendModes(t *testing.T) {
+	oneP(t)
+	s, _ := sendFlip(t, 32<<20)
+	big := make([]byte, 64<<20)
+
+	coreOK(t, s.SetTimeout(300*time.Millisecond))
+	t0 := time.Now()
+	err := s.SendAll(big, 0)
+	if el := time.Since(t0); err != ErrTimeout || el < 250*time.Millisecond || el > 3*time.Second {
+		t.Fatalf("sendall to a full buffer in timeout mode: %v after %v, want timed out after 300 ms", err, el)
+	}
+
+	// (the kernel may still take a little: the buffers grow)
+	coreOK(t, s.SetBlocking(false))
+	t0 = time.Now()
+	err = nil
+	for i := 0; err == nil && i < 1000; i++ {
+		_, err = s.Send(big[:65536], 0)
+	}
+	if !errors.Is(err, syscall.EAGAIN) || time.Since(t0) > 100*time.Millisecond {
+		t.Errorf("non-blocking sends to a full buffer: %v after %v, want EAGAIN at once", err, time.Since(t0))
+	}
+
+	coreOK(t, s.SetTimeout(NoTimeout))
+	coreCloseWhileBlocked(t, "blocking sendall to a full buffer", s, func() error { return s.SendAll(big, 0) })
+}
+
+// TestBlockingSendRestore: a user's getsockopt of SO_SNDTIMEO sees the
+// kernel's 0 and restores the description (O_NONBLOCK, no package
+// timeouts); the socket keeps working.
+func TestBlockingSendRestore(t *testing.T) {
+	oneP(t)
+	s, data := sendFlip(t, 0)
+	v, err := s.GetSockOptBytes(SOL_SOCKET, SO_SNDTIMEO, int(unsafe.Sizeof(unix.Timeval{})))
+	coreOK(t, err)
+	for _, c := range v {
+		if c != 0 {
+			t.Errorf("GetSockOptBytes(SO_SNDTIMEO) = %x, want zeros (Python's view)", v)
+			break
+		}
+	}
+	fl, err := unix.FcntlInt(uintptr(s.fd.sysfd), unix.F_GETFL, 0)
+	coreOK(t, err)
+	if snd := rawTimeo(t, s, unix.SO_SNDTIMEO); fl&unix.O_NONBLOCK == 0 || snd != 0 {
+		t.Errorf("after getsockopt(SO_SNDTIMEO): O_NONBLOCK=%v SO_SNDTIMEO=%v, want true and 0", fl&unix.O_NONBLOCK != 0, snd)
+	}
+	coreOK(t, s.SendAll(data, 0))
+	if got, want := pyReport(t, s), sha256Line(append(data, data...)); got != want {
+		t.Fatalf("python3 received %q, want %q", got, want)
+	}
+	if snd := rawTimeo(t, s, unix.SO_SNDTIMEO); snd != 0 {
+		t.Errorf("a pinned socket's SO_SNDTIMEO went back to %v", snd)
+	}
+}
+
+// TestBulkLinger: a direction stays bulk (the netpoller's case) through a
+// stream's short receives, and leaves it after bulkLinger small transfers
+// in a row (a conversation after a bulk phase gets direct waits back).
+func TestBulkLinger(t *testing.T) {
+	fd := &netFD{}
+	d := &fd.dirs[dirRead]
+	fd.noteDone(d, dirRead, 65536, 65536, true)
+	for i := 0; i < 3*bulkLinger; i++ {
+		fd.noteDone(d, dirRead, 4000, 65536, true) // a short read of a stream
+		if d.bulk.Load() == 0 {
+			t.Fatalf("bulk ended after %d short receives between full ones", i%(bulkLinger-1)+1)
+		}
+		if i%(bulkLinger-1) == bulkLinger-2 {
+			fd.noteDone(d, dirRead, 30000, 65536, true)
+		}
+	}
+	for i := 0; i < bulkLinger; i++ {
+		fd.noteDone(d, dirRead, 64, 65536, false)
+	}
+	if d.bulk.Load() != 0 {
+		t.Fatalf("still bulk after %d small receives in a row", bulkLinger)
+	}
+	w := &fd.dirs[dirWrite]
+	fd.noteDone(w, dirWrite, 20000, 65536, true) // a partial send of a large buffer
+	if w.bulk.Load() == 0 {
+		t.Fatalf("a send of 64 KiB is not bulk")
 	}
 }

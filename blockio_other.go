@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// The blocking receive path of blockrecv_linux.go is Linux's: elsewhere a
+// The blocking receive and send path of blockio_linux.go is Linux's: elsewhere a
 // socket's description stays O_NONBLOCK, so the attempts need no flag.
 
 const msgDontWait = 0
@@ -16,9 +16,10 @@ const (
 	brNone = iota
 	brDone
 	brRetry
+	brSkip
 )
 
-func (fd *netFD) blockingRecv(*ioOp) (int, syscall.Errno) { return brNone, 0 }
+func (fd *netFD) blockingIO(*ioOp) (int, syscall.Errno) { return brNone, 0 }
 
 func (fd *netFD) timeoReset() {}
 
