@@ -30,3 +30,5 @@ func (fd *netFD) sockoptHook(level, opt int) {}
 func (fd *netFD) blockNow(int, *dirState, time.Duration) bool { return false }
 
 func (fd *netFD) blockInterrupted(*dirState, syscall.Errno) {}
+
+func yieldAfterBlock() bool { return false }

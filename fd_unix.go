@@ -7,8 +7,8 @@ package socket
 // Every Socket owns one *netFD. Python's blocking / timeout / non-blocking
 // modes are the Socket's own state (Socket.timeout), applied by runOp. The
 // fd is O_NONBLOCK at the OS level, except on Linux while a blocking
-// receive on one P has put it in blocking mode (blockio_linux.go: every
-// attempt passes MSG_DONTWAIT, and the calls without such a flag set
+// receive or send on one P has put it in blocking mode (blockio_linux.go:
+// every attempt passes MSG_DONTWAIT, and the calls without such a flag set
 // O_NONBLOCK back first).
 //
 // Internal helpers for code that builds on the Socket (recvmsg/sendmsg,
@@ -65,10 +65,11 @@ package socket
 //     trip costs ppoll + the I/O syscall, no epoll, no goroutine switch.
 //     A direct wait that expires sends the direction's next 8 waits to the
 //     netpoller. Other unix systems: poll(2) sub-slices (wait_bsd.go).
-//     With GOMAXPROCS=1 on Linux, a receive in blocking mode skips the
-//     ppoll and blocks in the receive itself, bounded by SO_RCVTIMEO
-//     (blockio_linux.go): a round trip is then send + receive per side,
-//     as in C.
+//     With GOMAXPROCS=1 on Linux, a receive (or a send to a full buffer)
+//     in blocking mode skips the ppoll and blocks in the call itself,
+//     bounded by SO_RCVTIMEO or SO_SNDTIMEO (blockio_linux.go): a round
+//     trip is then send + receive per side, and a bulk sender makes one
+//     send per chunk, as in C.
 //  2. Otherwise, or when the slice expires, in Go's netpoller through a
 //     lazily created *os.File wrapping a dup of the fd (readiness and
 //     deadlines only; the I/O syscall runs on the original fd inside the
@@ -200,7 +201,7 @@ func (o *ioOp) run() syscall.Errno { return o.sys(msgDontWait) }
 // sys performs the syscall once with extra added to the flags of the
 // receive and send kinds: msgDontWait for an attempt (the description may
 // be in blocking mode on linux: blockio_linux.go), 0 for a blocking
-// receive.
+// receive or send.
 func (o *ioOp) sys(extra int) syscall.Errno {
 	// One system call site with its arguments chosen by kind keeps this
 	// frame small: it also runs inside the netpoller callback, at the

@@ -142,6 +142,7 @@ func TestDirectBudget(t *testing.T) {
 			t.Errorf("GOMAXPROCS=%d: budget %d, want %d", c.procs, got, c.want)
 		}
 	}
+	uncrowd() // as in a fresh process (an earlier test may have set it)
 	for _, p := range []int{1, 2} {
 		runtime.GOMAXPROCS(p)
 		procs.Store(0)
@@ -337,4 +338,132 @@ func TestSendToEncodeCache(t *testing.T) {
 	if c := x.fd.dirs[dirWrite].addr.Load(); c == nil || c.addr != Address(aAddr) {
 		t.Errorf("the last numeric destination is not cached")
 	}
+}
+
+// BenchmarkStreamInProcess: a 64 KiB SendAll stream between two goroutines
+// of one process over loopback TCP, the reader either consuming the chunks
+// itself or handing each to a worker goroutine (a pipeline). With
+// GOMAXPROCS=1 (-cpu 1) this is the case the one-P blocking paths must not
+// stall: the peer is a goroutine that needs the only P.
+func BenchmarkStreamInProcess(b *testing.B) {
+	for _, pipeline := range []bool{false, true} {
+		name := "reader"
+		if pipeline {
+			name = "pipeline"
+		}
+		b.Run(name, func(b *testing.B) { benchStream(b, pipeline) })
+	}
+}
+
+func benchStream(b *testing.B, pipeline bool) {
+	_, c, s := coreTCPPair(b)
+	chunk := make([]byte, 64<<10)
+	total := int64(b.N) * int64(len(chunk))
+	done := make(chan error, 1)
+	go func() {
+		var work chan []byte
+		var wdone chan struct{}
+		if pipeline {
+			work, wdone = make(chan []byte, 4), make(chan struct{})
+			go func() {
+				sum := 0
+				for p := range work {
+					for _, x := range p {
+						sum += int(x)
+					}
+				}
+				_ = sum
+				close(wdone)
+			}()
+		}
+		buf := make([]byte, 64<<10)
+		var got int64
+		for got < total {
+			n, err := s.RecvInto(buf, 0, 0)
+			if err != nil || n == 0 {
+				done <- err
+				return
+			}
+			got += int64(n)
+			if pipeline {
+				p := make([]byte, n)
+				copy(p, buf[:n])
+				work <- p
+			}
+		}
+		if pipeline {
+			close(work)
+			<-wdone
+		}
+		done <- nil
+	}()
+	b.SetBytes(int64(len(chunk)))
+	i0 := onePInterrupts.Load()
+	defer func() { b.ReportMetric(float64(onePInterrupts.Load()-i0), "stalls") }()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if err := c.SendAll(chunk, 0); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := <-done; err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkRelayInProcess: small messages from a producer goroutine,
+// through a channel to a sender goroutine, over a UDP socket pair to a
+// receiver goroutine, which acknowledges each batch of 16 through a
+// channel. With GOMAXPROCS=1 (-cpu 1) the receiver must not keep the
+// only P from the producer while it waits for data (TestOnePRelay).
+func BenchmarkRelayInProcess(b *testing.B) {
+	x, y := perfUDPPair(b)
+	i0 := onePInterrupts.Load()
+	b.ResetTimer()
+	if err := relayMessages(x, y, b.N); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportMetric(float64(onePInterrupts.Load()-i0), "stalls")
+}
+
+// relayMessages relays n messages of 64 bytes from x to y as
+// BenchmarkRelayInProcess describes.
+func relayMessages(x, y *Socket, n int) error {
+	msgs := make(chan []byte, 16)
+	acks := make(chan struct{}, 1)
+	done := make(chan error, 2)
+	go func() { // sender
+		for m := range msgs {
+			if _, err := x.Send(m, 0); err != nil {
+				done <- err
+				return
+			}
+		}
+	}()
+	go func() { // receiver
+		buf := make([]byte, 64)
+		for i := 0; i < n; i++ {
+			if _, err := y.RecvInto(buf, 0, 0); err != nil {
+				done <- err
+				return
+			}
+			if i%16 == 15 {
+				acks <- struct{}{}
+			}
+		}
+		done <- nil
+	}()
+	msg := make([]byte, 64)
+	for i := 0; i < n; i++ { // producer
+		msgs <- msg
+		if i%16 == 15 {
+			select {
+			case <-acks:
+			case err := <-done:
+				return err
+			}
+		}
+	}
+	close(msgs)
+	return <-done
 }

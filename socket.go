@@ -14,11 +14,12 @@
 // state (see NoTimeout and SetTimeout); the descriptor is O_NONBLOCK at the
 // OS level, with one exception on Linux: in a process with GOMAXPROCS=1, a
 // socket in blocking mode that this package created (NewSocket, Accept,
-// SocketPair; AF_INET, AF_INET6, AF_UNIX) blocks in the receive system call
-// itself, as CPython's blocking sockets do: its descriptor may then be in
-// blocking mode with SO_RCVTIMEO set to 10 ms (Dup, MakeFile, Detach and a
-// getsockopt or setsockopt of SO_RCVTIMEO restore O_NONBLOCK and the
-// kernel's SO_RCVTIMEO for good; see blockio_linux.go). A goroutine blocked in Accept, Recv*, Send* or
+// SocketPair; AF_INET, AF_INET6, AF_UNIX) blocks in the receive or send
+// system call itself, as CPython's blocking sockets do: its descriptor may
+// then be in blocking mode with SO_RCVTIMEO and SO_SNDTIMEO set to 10 ms
+// (Dup, MakeFile, Detach and a getsockopt or setsockopt of SO_RCVTIMEO or
+// SO_SNDTIMEO restore O_NONBLOCK and the kernel's timeouts for good; see
+// blockio_linux.go). A goroutine blocked in Accept, Recv*, Send* or
 // Connect is woken at once, with an *OSError EBADF that matches
 // net.ErrClosed, when another goroutine closes the socket; the fd is closed
 // when the last operation using it has left, so its number cannot be reused

@@ -268,14 +268,14 @@ func (s *Socket) Close() error {
 
 // Detach puts the socket in the closed state without closing the fd and
 // returns the fd (-1 if already closed). The fd is O_NONBLOCK (and its
-// SO_RCVTIMEO the kernel's 0; see the package notes).
+// SO_RCVTIMEO and SO_SNDTIMEO the kernel's 0; see the package notes).
 // Operations blocked in other goroutines return EBADF first.
 func (s *Socket) Detach() int {
 	if !s.fd.markClosed() {
 		return -1
 	}
 	s.cleanup.Stop()
-	s.fd.pin() // O_NONBLOCK, the kernel's SO_RCVTIMEO
+	s.fd.pin() // O_NONBLOCK, the kernel's SO_RCVTIMEO and SO_SNDTIMEO
 	return s.fd.sysfd
 }
 
@@ -525,6 +525,9 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	switch e {
 	case 0:
 		fd.noteDone(d, dir, n, len(p), extra == 0)
+		if extra == 0 && n < len(p) && dir == dirWrite {
+			yieldAfterBlock() // a blocking send cut short (see blockingIO)
+		}
 	case syscall.EAGAIN, syscall.EINTR:
 		if extra == 0 {
 			fd.blockInterrupted(d, e)

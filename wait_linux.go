@@ -106,12 +106,14 @@ func ppollAcquire() bool {
 	if !directInit() {
 		return false
 	}
-	if netpollWaiting.Load() > 0 {
+	if netpollWaiting.Load() > 0 || crowded.Load() && gomaxprocs() <= 1 {
 		// Goroutines of this process talk to each other through the
 		// netpoller (or many wait there): a direct wait would hold the only
 		// P (GOMAXPROCS=1) while one of them may become ready, or, with more
 		// Ps, turn each hand-over into a cross-CPU thread wake-up (measured:
-		// 36 µs against 7 µs per round trip between two goroutines).
+		// 36 µs against 7 µs per round trip between two goroutines). Nor,
+		// on one P, while the process is crowded (blockio_linux.go: other
+		// goroutines were held up by such a wait).
 		return false
 	}
 	if ppollUsed.Add(1) <= ppollBudget() {
@@ -251,8 +253,11 @@ func (fd *netFD) directWait(s *directSlot, dir int, deadline time.Time) int {
 			n, _, e = unix.Syscall6(unix.SYS_PPOLL, uintptr(unsafe.Pointer(&s.pfd[0])), 2, uintptr(unsafe.Pointer(&s.ts)), 0, 0, 0)
 		}
 		if e == syscall.EINTR {
-			if rawWait {
-				runtime.Gosched() // a preemption request (GC, sysmon)
+			if rawWait && yieldAfterBlock() {
+				// a preemption request (GC, sysmon) or another signal;
+				// other goroutines were waiting for the P: retry the
+				// syscall, the next wait uses the netpoller
+				return pollReady
 			}
 			// ppoll wrote the time left into ts.
 			if t = time.Duration(s.ts.Nano()); t <= 0 {
@@ -286,6 +291,9 @@ func (fd *netFD) directWait(s *directSlot, dir int, deadline time.Time) int {
 	}
 	if !deadline.IsZero() && time.Until(deadline) <= 0 {
 		return pollTimeout
+	}
+	if rawWait {
+		yieldAfterBlock()
 	}
 	return pollExpired
 }
