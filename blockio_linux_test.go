@@ -233,6 +233,18 @@ func TestBlockingRecvModes(t *testing.T) {
 func TestBlockingRecvClose(t *testing.T) {
 	oneP(t)
 	_, b := flipUDP(t)
+	closeWhileBlocked(t, "recv", b, 150*time.Millisecond, nil, func() error {
+		_, err := b.RecvInto(make([]byte, 16), 0, 0)
+		return err
+	})
+}
+
+// closeWhileBlocked runs op (which blocks on s) while a goroutine ticks
+// every millisecond, closes s from a timer after delay (calling atClose
+// first, if not nil), and checks that op returns net.ErrClosed promptly
+// and that the ticker was not held up for long.
+func closeWhileBlocked(t *testing.T, name string, s *Socket, delay time.Duration, atClose func(), op func() error) {
+	t.Helper()
 	stop := make(chan struct{})
 	gaps := make(chan time.Duration, 1)
 	go func() {
@@ -252,23 +264,29 @@ func TestBlockingRecvClose(t *testing.T) {
 		}
 	}()
 	time.Sleep(5 * time.Millisecond) // the ticker runs
-	closed := time.Now().Add(150 * time.Millisecond)
-	timer := time.AfterFunc(150*time.Millisecond, func() { b.Close() })
+	uncrowd()                        // (the ticker will set it: it waits for the P)
+	closed := time.Now().Add(delay)
+	timer := time.AfterFunc(delay, func() {
+		if atClose != nil {
+			atClose()
+		}
+		s.Close()
+	})
 	defer timer.Stop()
-	_, err := b.RecvInto(make([]byte, 16), 0, 0)
+	err := op()
 	late := time.Since(closed)
 	close(stop)
 	if !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("recv after close: %v, want net.ErrClosed", err)
+		t.Fatalf("%s after close: %v, want net.ErrClosed", name, err)
 	}
 	if late > time.Second {
-		t.Errorf("recv returned %v after Close", late)
+		t.Errorf("%s returned %v after Close", name, late)
 	}
 	g := <-gaps
 	if g > 500*time.Millisecond {
-		t.Errorf("a ticking goroutine was held up for %v while a receive blocked", g)
+		t.Errorf("a ticking goroutine was held up for %v while %s blocked", g, name)
 	}
-	t.Logf("recv returned %v after Close; longest gap of a 1 ms ticker: %v", late, g)
+	t.Logf("%s returned %v after Close; longest gap of a 1 ms ticker: %v", name, late, g)
 }
 
 // TestBlockingRecvRestore: Dup, Detach and a user's SO_RCVTIMEO put the
@@ -563,48 +581,15 @@ func TestBlockingSendPath(t *testing.T) {
 func TestBlockingSendClose(t *testing.T) {
 	oneP(t)
 	s := pyReader(t, tcpListener(t), 4096, 2*time.Millisecond, 0)
-	stop := make(chan struct{})
-	gaps := make(chan time.Duration, 1)
-	go func() {
-		var worst time.Duration
-		last := time.Now()
-		for {
-			select {
-			case <-stop:
-				gaps <- worst
-				return
-			default:
-			}
-			time.Sleep(time.Millisecond)
-			now := time.Now()
-			worst = max(worst, now.Sub(last))
-			last = now
-		}
-	}()
 	var mode uint32
-	uncrowd() // (the ticker will set it: it waits for the P)
-	closed := time.Now().Add(200 * time.Millisecond)
-	timer := time.AfterFunc(200*time.Millisecond, func() { mode = s.fd.bmode.Load(); s.Close() })
-	defer timer.Stop()
-	err := s.SendAll(make([]byte, 256<<20), 0)
-	late := time.Since(closed)
-	close(stop)
-	if !errors.Is(err, net.ErrClosed) {
-		t.Fatalf("sendall after close: %v, want net.ErrClosed", err)
-	}
+	closeWhileBlocked(t, "sendall", s, 200*time.Millisecond, func() { mode = s.fd.bmode.Load() }, func() error {
+		return s.SendAll(make([]byte, 256<<20), 0)
+	})
 	if mode&bmSndTimeo == 0 {
 		// (bmBlocking may be off at that moment: a slice that expired
 		// sends the next waits to the netpoller, which needs O_NONBLOCK)
 		t.Errorf("bmode %b when closed: the sends did not take the blocking path", mode)
 	}
-	if late > time.Second {
-		t.Errorf("sendall returned %v after Close", late)
-	}
-	g := <-gaps
-	if g > 500*time.Millisecond {
-		t.Errorf("a ticking goroutine was held up for %v while sends blocked", g)
-	}
-	t.Logf("sendall returned %v after Close; longest gap of a 1 ms ticker: %v", late, g)
 }
 
 // TestBlockingSendModes: once a send has blocked on one P, sends to a full
