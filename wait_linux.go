@@ -37,7 +37,9 @@ package socket
 //     to Go's own preemption quantum while a direct wait blocks. A single
 //     blocking conversation per process gets C's path, many goroutines get
 //     the netpoller's scale. (A receive in blocking mode skips the ppoll and
-//     blocks in the receive itself: blockio_linux.go.)
+//     blocks in the receive itself: blockio_linux.go. Neither blocks the P
+//     while the process is crowded: when such a wait held other goroutines
+//     up, see there.)
 //   - A direct wait that expires (no readiness within directSlice) marks its
 //     direction: the next directSkipAfterExpiry waits go straight to the
 //     netpoller, so idle sockets do not keep slots (and threads) busy.
@@ -254,9 +256,10 @@ func (fd *netFD) directWait(s *directSlot, dir int, deadline time.Time) int {
 		}
 		if e == syscall.EINTR {
 			if rawWait && yieldAfterBlock() {
-				// a preemption request (GC, sysmon) or another signal;
-				// other goroutines were waiting for the P: retry the
-				// syscall, the next wait uses the netpoller
+				// a preemption request (GC, sysmon) or another signal,
+				// and other goroutines were waiting for the P: retry
+				// the syscall (once the process is crowded, the next
+				// wait uses the netpoller)
 				return pollReady
 			}
 			// ppoll wrote the time left into ts.
