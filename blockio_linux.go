@@ -120,8 +120,7 @@ func (fd *netFD) blockingIO(o *ioOp) (int, syscall.Errno) {
 		case syscall.EAGAIN:
 			// The slice expired (or somebody set O_NONBLOCK on the
 			// description): the netpoller's turn.
-			d.directSkip.Store(directSkipAfterExpiry)
-			yieldAfterBlock()
+			fd.blockInterrupted(d, e)
 			return brSkip, 0
 		case syscall.EINTR:
 			// A preemption request (sysmon, every 10 ms of a busy
@@ -146,7 +145,7 @@ func timeoBit(dir int) uint32 {
 	if dir == dirWrite {
 		return bmSndTimeo
 	}
-	return bmTimeo
+	return bmRcvTimeo
 }
 
 func timeoOpt(dir int) int {

@@ -151,7 +151,7 @@ func TestBlockingRecvAllocs(t *testing.T) {
 	}
 	// (the description may be O_NONBLOCK again by now: a slice that
 	// expired sends the next waits to the netpoller)
-	if _, tmo := descBlocking(t, b); b.fd.bmode.Load()&bmTimeo == 0 || !sliceTimeo(tmo) {
+	if _, tmo := descBlocking(t, b); b.fd.bmode.Load()&bmRcvTimeo == 0 || !sliceTimeo(tmo) {
 		t.Errorf("the receives did not take the blocking path (bmode %b SO_RCVTIMEO=%v)", b.fd.bmode.Load(), tmo)
 	}
 }

@@ -141,17 +141,14 @@ type ioOp struct {
 	sa    *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
 }
 
-// encodeTo encodes to into o.sa for a sendto of a socket of family. The
-// last destination whose encoding depends on the address alone (a numeric
-// INET or INET6 host: no name resolution) is published in the write
-// direction's addrCache: a server answering its peers skips parsing the
-// host each time (Socket.quick sends to it without an op).
+// encodeTo encodes to into o.sa for a sendto of a socket of family, when
+// the write direction's addrCache does not hold it (Socket.quick looks
+// there first). The last destination whose encoding depends on the address
+// alone (a numeric INET or INET6 host: no name resolution) is published in
+// that cache: a server answering its peers skips parsing the host each
+// time (quick sends to it without an op).
 func (o *ioOp) encodeTo(family AddressFamily, op string, to Address) error {
 	d := &o.fd.dirs[o.dir]
-	if c := d.addr.Load(); c != nil && sameInet(c.addr, to) {
-		o.salen = uint32(copy(o.sa[:], c.sa[:c.n]))
-		return nil
-	}
 	n, err := encodeSockaddr(family, op, to, o.sa[:])
 	if err != nil {
 		return err
@@ -353,7 +350,7 @@ type netFD struct {
 const (
 	bmPrivate  = 1 << iota // created by the package, held by nobody else: may block
 	bmBlocking             // O_NONBLOCK is cleared
-	bmTimeo                // SO_RCVTIMEO is the package's slice
+	bmRcvTimeo             // SO_RCVTIMEO is the package's slice
 	bmPinned               // stays O_NONBLOCK with the kernel's SO_RCVTIMEO and SO_SNDTIMEO for good
 	bmSndTimeo             // SO_SNDTIMEO is the package's slice
 )

@@ -402,7 +402,9 @@ func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Addre
 	return n, a, err
 }
 
-// recv and recvFrom apply nbytes (intoN) and receive into p.
+// recv and recvFrom apply nbytes (intoN) and receive into p. RecvInto and
+// RecvFromInto repeat their bodies instead of calling them: a frame less
+// across a call that blocks (see quick).
 func (s *Socket) recv(p []byte, nbytes int, flags MsgFlag, op string) (int, error) {
 	o, n, _, err := s.quick(opRecv, p, nbytes, flags, nil, op)
 	if o != nil {
