@@ -40,13 +40,15 @@ package socket
 //     worker the peer hands data to) would hold it up for a whole slice,
 //     every time (measured: an in-process relay of small messages on one P
 //     went from 3.4 µs to 780 µs a message). So the yield that follows an
-//     interrupted or expired slice is timed: if other goroutines ran in it
-//     (twice within heldUpWindow: the runtime's start-up goroutines or a
-//     collection may run once), they were waiting for the P, and for the
-//     next crowdedFor no wait of the process blocks the P (these paths and
-//     the one-P ppoll); they use the netpoller. A process whose goroutines
-//     talk to each other loses two slices per crowdedFor; one conversation
-//     with another process keeps the blocking path.
+//     interrupted or expired slice first reads the runtime's count of
+//     runnable goroutines (runtime/metrics): if some were waiting for the
+//     P (twice within heldUpWindow: the runtime's start-up goroutines may
+//     be the once), for the next crowdedFor no wait of the process blocks
+//     the P (these paths and the one-P ppoll); they use the netpoller. A
+//     process whose goroutines talk to each other loses two slices per
+//     crowdedFor; one conversation with another process keeps the blocking
+//     path. (A count rather than the time the yield takes: under emulation
+//     or a tracer, an empty yield can take long.)
 //
 // Only descriptions the package created and nobody else holds (NewSocket,
 // Accept, SocketPair; not SocketFromFD, FromFd, SocketFromSyscallConn or
@@ -58,6 +60,8 @@ package socket
 
 import (
 	"runtime"
+	"runtime/metrics"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -256,34 +260,48 @@ var crowded atomic.Bool
 var onePInterrupts atomic.Int64
 
 const (
-	crowdedFor = time.Second
-	// heldUp: a yield that takes longer ran other goroutines (an empty
-	// one takes well under a microsecond).
-	heldUp       = 5 * time.Microsecond
+	crowdedFor   = time.Second
 	heldUpWindow = 200 * time.Millisecond
 )
 
 // yieldAfterBlock yields the P after a one-P blocking call (a receive, a
 // send or a raw ppoll) was interrupted or its slice expired, and marks the
-// process crowded if other goroutines ran meanwhile (for the second time
-// within heldUpWindow): they had been waiting for the P while the call
-// blocked. It reports whether others ran.
+// process crowded if other goroutines were waiting to run (for the second
+// time within heldUpWindow): the call had held them up. It reports whether
+// some were.
 func yieldAfterBlock() bool {
 	onePInterrupts.Add(1)
-	t0 := time.Now()
+	waiting := runnableGoroutines() > 0
 	runtime.Gosched()
-	now := time.Now()
-	if now.Sub(t0) < heldUp {
+	if !waiting {
 		return false
 	}
 	// Twice within heldUpWindow: once may be the runtime's own start-up
-	// goroutines, or a collection that began during the slice.
-	last := heldUpLast.Swap(now.UnixNano())
-	if now.UnixNano()-last < int64(heldUpWindow) && crowded.CompareAndSwap(false, true) {
+	// goroutines.
+	now := time.Now().UnixNano()
+	last := heldUpLast.Swap(now)
+	if now-last < int64(heldUpWindow) && crowded.CompareAndSwap(false, true) {
 		time.AfterFunc(crowdedFor, func() { crowded.Store(false) })
 	}
 	return true
 }
 
-// heldUpLast is when a yield last ran other goroutines (UnixNano).
+// runnableGoroutines returns the runtime's count of goroutines ready to run
+// but not running (~100 ns; only after an interrupted or expired slice).
+func runnableGoroutines() uint64 {
+	runnableMu.Lock()
+	defer runnableMu.Unlock()
+	metrics.Read(runnableSample[:])
+	if runnableSample[0].Value.Kind() != metrics.KindUint64 {
+		return 0 // not supported by this runtime: never crowded
+	}
+	return runnableSample[0].Value.Uint64()
+}
+
+var (
+	runnableMu     sync.Mutex
+	runnableSample = [1]metrics.Sample{{Name: "/sched/goroutines/runnable:goroutines"}}
+)
+
+// heldUpLast is when a yield last found goroutines waiting (UnixNano).
 var heldUpLast atomic.Int64

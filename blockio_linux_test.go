@@ -264,7 +264,7 @@ func closeWhileBlocked(t *testing.T, name string, s *Socket, delay time.Duration
 		}
 	}()
 	time.Sleep(5 * time.Millisecond) // the ticker runs
-	uncrowd()                        // (the ticker will set it: it waits for the P)
+	uncrowd()                        // (the ticker may set it: it waits for the P)
 	closed := time.Now().Add(delay)
 	timer := time.AfterFunc(delay, func() {
 		if atClose != nil {
