@@ -178,9 +178,9 @@ func TestBlockingRecvPath(t *testing.T) {
 		t.Fatalf("blocking=%v SO_RCVTIMEO=%v, want true and %v", blk, tmo, directSlice)
 	}
 	b.fd.pmu.Lock()
-	pf := b.fd.pf
+	reg := b.fd.preg
 	b.fd.pmu.Unlock()
-	if pf != nil {
+	if reg != 0 {
 		t.Errorf("the receives used the netpoller")
 	}
 

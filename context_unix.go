@@ -24,7 +24,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 // errInterrupted; any other waiter sees a deadline that has not passed and
 // simply waits again (fd_unix.go's netpollWait).
 func (s *Socket) pokeWaiter(dir int) {
-	s.fd.setPollDeadline(dir, aLongTimeAgo) // EBADF when no poller file exists: nothing waits there
+	s.fd.pollPoke(dir)
 }
 
 // doCtl is s.doDeadline under c: the effective timeout and deadline (see

@@ -126,19 +126,19 @@ const (
 // the wait machinery can retry it (and run it inside a netpoller callback)
 // without allocating.
 type ioOp struct {
-	fd    *netFD
-	p     []byte
-	msg   *unix.Msghdr
-	flags int
-	n     int
-	errno syscall.Errno      // result of the op when run by the poller callback
-	cb    func(uintptr) bool // o.pollCallback, bound once
-	intr  <-chan struct{}    // closed: stop waiting with errInterrupted (context.go); nil: never
-	salen uint32
-	dir   int8
-	kind  opKind
-	owned bool                         // o is the per-socket op of its direction
-	sa    *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
+	fd     *netFD
+	p      []byte
+	msg    *unix.Msghdr
+	flags  int
+	n      int
+	errno  syscall.Errno   // result of the op when run by the poller callback
+	intr   <-chan struct{} // closed: stop waiting with errInterrupted (context.go); nil: never
+	salen  uint32
+	dir    int8
+	kind   opKind
+	owned  bool                         // o is the per-socket op of its direction
+	sa     *[sizeofSockaddrStorage]byte // sockaddr buffer: set by acquireOp for the kinds that use one
+	opPoll                              // per OS (poll_linux.go, poll_osfile.go)
 }
 
 // encodeTo encodes to into o.sa for a sendto of a socket of family, when
@@ -188,7 +188,7 @@ func sameInet(a, b Address) bool {
 // newOp returns an op of direction dir with its poller callback bound.
 func newOp(fd *netFD, dir int, owned bool) *ioOp {
 	o := &ioOp{fd: fd, dir: int8(dir), owned: owned}
-	o.cb = o.pollCallback
+	o.bindPoll()
 	return o
 }
 
@@ -261,9 +261,9 @@ func (o *ioOp) runOther() syscall.Errno {
 	return syscall.EINVAL
 }
 
-// pollCallback is the RawConn callback: it runs the op on the original fd
-// (the argument is the dup's number and is ignored) and reports false on
-// EAGAIN so that the netpoller waits.
+// pollCallback is the netpoller attempt (outside linux, the RawConn
+// callback: the argument, the dup's number, is ignored): it runs the op on
+// the socket's fd and reports false on EAGAIN so that the netpoller waits.
 func (o *ioOp) pollCallback(uintptr) bool {
 	for i := 0; i < 1000; i++ {
 		e := o.run()
@@ -305,10 +305,6 @@ type dirState struct {
 	// receives (its reader woke before the sender's chunk was all there)
 	// keep it, a conversation of small messages ends it.
 	bulk atomic.Int32
-	// the poller file's deadline for this direction, when pdlOK (read and
-	// written by the holder of the turn; a poke invalidates it)
-	pdlOK bool
-	pdl   int64 // UnixNano, 0: none
 	// read direction: the last source address decoded by recvfrom/accept
 	// (Socket.srcFrom); write direction: the last destination encoded by
 	// sendto (encodeTo). Lazy; replaced, never modified, so that any
@@ -335,15 +331,13 @@ type netFD struct {
 	drained chan struct{} // signalled when the references drop to 0 after closing (made by markClosed)
 
 	pmu     sync.Mutex
-	pf      *os.File // dup of sysfd registered with the netpoller (lazy)
-	rc      syscall.RawConn
 	pclosed bool
-
-	dirs [2]dirState
-
 	// bmode: the description's blocking state (blockio_linux.go);
 	// changed under pmu.
-	bmode atomic.Uint32
+	bmode     atomic.Uint32
+	pollState // the netpoller's (per OS: poll_linux.go, poll_osfile.go), under pmu
+
+	dirs [2]dirState
 }
 
 // bmode bits.
@@ -470,10 +464,7 @@ func (fd *netFD) markClosed() bool {
 	if fd.closing != nil {
 		close(fd.closing) // wakes turn waiters
 	}
-	if fd.pf != nil {
-		fd.pf.Close() // wakes the poller waiters; closes only the dup
-		fd.pf, fd.rc = nil, nil
-	}
+	fd.pollClose() // wakes the netpoller waiters
 	fd.pmu.Unlock()
 	for fd.state.Load() != closedBit {
 		// Each waiter leaves at once (direct waiters are woken through
@@ -481,120 +472,6 @@ func (fd *netFD) markClosed() bool {
 		<-fd.drained
 	}
 	return true
-}
-
-// rawConn returns the netpoller handle, creating the dup (and the turn
-// channel of direction dir) on first use.
-func (fd *netFD) rawConn(dir int) (syscall.RawConn, error) {
-	fd.pmu.Lock()
-	rc, pclosed := fd.rc, fd.pclosed
-	fd.pmu.Unlock()
-	if rc != nil {
-		return rc, nil
-	}
-	if pclosed {
-		return nil, syscall.EBADF
-	}
-	// Creating the poller file goes deep into os and the runtime; done
-	// here, it would grow the stack of the goroutine that is about to park
-	// (to 4 KiB, for good). A helper goroutine does it instead, once per
-	// socket and direction.
-	if err := pollFileSetup(fd, dir); err != nil {
-		return nil, err
-	}
-	fd.pmu.Lock()
-	rc = fd.rc
-	fd.pmu.Unlock()
-	if rc == nil {
-		return nil, syscall.EBADF // closed meanwhile
-	}
-	return rc, nil
-}
-
-// The poller-file helper: one goroutine, started on first use, that runs
-// newPollFile for the requesting goroutines, one at a time, without
-// allocating per request. Responses cannot be mismatched: the helper
-// receives the next request only after the previous response was taken,
-// and only the sender of the previous request can be waiting for it.
-var setup struct {
-	once sync.Once
-	req  chan setupReq
-	resp chan error
-}
-
-type setupReq struct {
-	fd  *netFD
-	dir int
-}
-
-// startPollFileHelper starts the helper goroutine (once).
-func startPollFileHelper() {
-	setup.once.Do(func() {
-		setup.req = make(chan setupReq)
-		setup.resp = make(chan error)
-		go func() {
-			for r := range setup.req {
-				setup.resp <- r.fd.newPollFile(r.dir)
-			}
-		}()
-	})
-}
-
-func pollFileSetup(fd *netFD, dir int) error {
-	startPollFileHelper()
-	setup.req <- setupReq{fd, dir}
-	return <-setup.resp
-}
-
-// newPollFile creates fd.pf and fd.rc (unless they exist or the socket is
-// closed) and the turn channel of direction dir.
-func (fd *netFD) newPollFile(dir int) error {
-	fd.pmu.Lock()
-	defer fd.pmu.Unlock()
-	if fd.pclosed {
-		return nil
-	}
-	if fd.rc == nil {
-		// os.NewFile registers the dup with the netpoller only if the
-		// description is O_NONBLOCK (the callbacks pass msgDontWait
-		// afterwards, so a later blocking mode does not matter).
-		fd.nonblockLocked()
-		nfd, err := dupForPoller(fd.sysfd) // per OS: wait_linux.go, wait_nodirect.go
-		if err != nil {
-			return err
-		}
-		f := os.NewFile(uintptr(nfd), "socket")
-		rc, err := f.SyscallConn()
-		if err != nil {
-			f.Close()
-			return err
-		}
-		fd.pf, fd.rc = f, rc
-		for i := range fd.dirs {
-			// a new file has no deadlines (nobody holds a turn yet: a
-			// turn is taken only once rawConn has returned the file)
-			fd.dirs[i].pdl, fd.dirs[i].pdlOK = 0, true
-		}
-	}
-	return nil
-}
-
-// setPollDeadline sets the poller file's deadline for direction dir. A
-// deadline in the past (context.go's poke) also interrupts direct waiters.
-func (fd *netFD) setPollDeadline(dir int, t time.Time) error {
-	if !t.IsZero() && time.Until(t) < 0 {
-		fd.wakeDirect()
-	}
-	fd.pmu.Lock()
-	f := fd.pf
-	fd.pmu.Unlock()
-	if f == nil {
-		return syscall.EBADF
-	}
-	if dir == dirRead {
-		return f.SetReadDeadline(t)
-	}
-	return f.SetWriteDeadline(t)
 }
 
 // acquireOp returns the per-socket op of direction dir, or a fresh one when
@@ -692,16 +569,12 @@ func (fd *netFD) runOp(o *ioOp, timeout time.Duration, deadline time.Time) (sysc
 		if r {
 			continue // ready (or woken): retry the syscall
 		}
-		// The netpoller: the op runs in the RawConn callback.
-		rc, err := fd.pollEnter(o, deadline)
+		// The netpoller (per OS: poll_linux.go, poll_osfile.go).
+		h, err := fd.pollEnter(o, deadline)
 		if err != nil {
 			return 0, err
 		}
-		if o.dir == dirRead {
-			err = rc.Read(o.cb)
-		} else {
-			err = rc.Write(o.cb)
-		}
+		err = fd.pollWait(o, h, deadline)
 		done, err := fd.pollLeave(o, deadline, err)
 		if err != nil {
 			return 0, err
@@ -805,20 +678,12 @@ var netpollWaiting atomic.Int32
 // errClosedSentinel is converted to errClosed(op) by Socket.do.
 var errClosedSentinel = syscall.EBADF
 
-// pollEnter takes the direction's netpoller turn and prepares the poller
-// file (created on first use) with the op's deadline; the caller then runs
-// rc.Read/Write and must call pollLeave.
+// pollEnter takes the direction's netpoller turn and returns the
+// socket's netpoller handle (registered on first use); the caller then runs
+// pollWait and must call pollLeave.
 //
 //go:noinline
-func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (syscall.RawConn, error) {
-	// The poller file (and the turn channels) first: created by a helper
-	// goroutine, see rawConn.
-	if _, err := fd.rawConn(int(o.dir)); err != nil {
-		if fd.isClosed() {
-			return nil, errClosedSentinel
-		}
-		return nil, err
-	}
+func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (pollHandle, error) {
 	d := &fd.dirs[o.dir]
 	if !d.turnHeld.CompareAndSwap(false, true) {
 		if err := fd.waitTurn(d, deadline, o.intr); err != nil {
@@ -826,48 +691,19 @@ func (fd *netFD) pollEnter(o *ioOp, deadline time.Time) (syscall.RawConn, error)
 		}
 	}
 	netpollWaiting.Add(1)
-	rc, err := fd.pollReady(o, deadline)
+	h, err := fd.pollOpen(int(o.dir))
+	if err == nil && fd.isClosed() {
+		err = errClosedSentinel
+	}
 	if err != nil {
 		netpollWaiting.Add(-1)
 		fd.releaseTurn(d)
-		return nil, err
-	}
-	return rc, nil
-}
-
-// pollReady is pollEnter's part after the turn: the poller file and its
-// deadline.
-func (fd *netFD) pollReady(o *ioOp, deadline time.Time) (syscall.RawConn, error) {
-	if fd.isClosed() {
-		return nil, errClosedSentinel
-	}
-	rc, err := fd.rawConn(int(o.dir))
-	if err != nil {
 		if fd.isClosed() {
 			return nil, errClosedSentinel
 		}
 		return nil, err
 	}
-	// Setting a deadline goes deep into the runtime (it would grow a 2 KiB
-	// stack): only when it changes.
-	dl := int64(0)
-	if !deadline.IsZero() {
-		dl = deadline.UnixNano()
-	}
-	if d := &fd.dirs[o.dir]; !d.pdlOK || d.pdl != dl {
-		if err := fd.setPollDeadline(int(o.dir), deadline); err != nil {
-			d.pdlOK = false
-			if fd.isClosed() {
-				return nil, errClosedSentinel
-			}
-			return nil, err
-		}
-		d.pdl, d.pdlOK = dl, true
-	}
-	if o.intr != nil && isDone(o.intr) {
-		return nil, errInterrupted
-	}
-	return rc, nil
+	return h, nil
 }
 
 // pollLeave releases the turn and maps the poller's result.
@@ -875,9 +711,6 @@ func (fd *netFD) pollReady(o *ioOp, deadline time.Time) (syscall.RawConn, error)
 //go:noinline
 func (fd *netFD) pollLeave(o *ioOp, deadline time.Time, err error) (bool, error) {
 	d := &fd.dirs[o.dir]
-	if err != nil {
-		d.pdlOK = false // perhaps poked (context.go's pokeWaiter)
-	}
 	netpollWaiting.Add(-1)
 	fd.releaseTurn(d)
 	if err == nil {

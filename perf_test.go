@@ -21,8 +21,9 @@ func init() {
 	// The direct-wait slots' eventfds live for the whole process; create
 	// them before TestMain counts the open descriptors and goroutines.
 	directInit()
-	// likewise the goroutine that creates poller files
-	startPollFileHelper()
+	// likewise the netpoller's helper goroutine (poll_linux.go's
+	// epoll instance, poll_osfile.go's poller-file helper)
+	startPoller()
 }
 
 // perfUDPPair returns two connected UDP sockets on loopback.

@@ -387,7 +387,7 @@ func (s *Socket) nameOf(op string, trap uintptr) (Address, error) {
 func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
 	o, n, _, err := s.quick(opRecv, buf, nbytes, flags, nil, "recv_into")
 	if o != nil {
-		n, _, err = s.slow(o, "recv_into")
+		n, _, err = s.finish(o, s.do(o, "recv_into"))
 	}
 	return n, err
 }
@@ -397,7 +397,7 @@ func (s *Socket) RecvInto(buf []byte, nbytes int, flags MsgFlag) (int, error) {
 func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Address, error) {
 	o, n, a, err := s.quick(opRecvFrom, buf, nbytes, flags, nil, "recvfrom_into")
 	if o != nil {
-		return s.slow(o, "recvfrom_into")
+		return s.finish(o, s.do(o, "recvfrom_into"))
 	}
 	return n, a, err
 }
@@ -408,7 +408,7 @@ func (s *Socket) RecvFromInto(buf []byte, nbytes int, flags MsgFlag) (int, Addre
 func (s *Socket) recv(p []byte, nbytes int, flags MsgFlag, op string) (int, error) {
 	o, n, _, err := s.quick(opRecv, p, nbytes, flags, nil, op)
 	if o != nil {
-		n, _, err = s.slow(o, op)
+		n, _, err = s.finish(o, s.do(o, op))
 	}
 	return n, err
 }
@@ -416,7 +416,7 @@ func (s *Socket) recv(p []byte, nbytes int, flags MsgFlag, op string) (int, erro
 func (s *Socket) recvFrom(p []byte, nbytes int, flags MsgFlag, op string) (int, Address, error) {
 	o, n, a, err := s.quick(opRecvFrom, p, nbytes, flags, nil, op)
 	if o != nil {
-		return s.slow(o, op)
+		return s.finish(o, s.do(o, op))
 	}
 	return n, a, err
 }
@@ -425,7 +425,7 @@ func (s *Socket) recvFrom(p []byte, nbytes int, flags MsgFlag, op string) (int, 
 func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 	o, n, _, err := s.quick(opSend, data, 0, flags, nil, "send")
 	if o != nil {
-		n, _, err = s.slow(o, "send")
+		n, _, err = s.finish(o, s.do(o, "send"))
 	}
 	return n, err
 }
@@ -435,7 +435,7 @@ func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 // them: an attempt that succeeds (or fails for good), or, on one P, a
 // blocking-mode receive or send that blocks in the call itself
 // (blockio_linux.go). Otherwise it returns the op, and the caller goes on
-// with slow (do: waits, timeouts, EINTR).
+// with finish(o, do(o, op)) (do: waits, timeouts, EINTR).
 //
 // The kernel refills the CPU's return-stack buffer at every context switch,
 // so each frame that is live across a blocking call (or a send that wakes
@@ -443,7 +443,7 @@ func (s *Socket) Send(data []byte, flags MsgFlag) (int, error) {
 // measured, 8 extra frames cost ~1.6% of one-core UDP round trips, and the
 // general path (4 frames deeper) ~4% a side. Here the system call is two
 // frames above the caller's (the method, quick); and quick has returned
-// before slow runs, so that its large frame is not on the stack of a
+// before do runs, so that its large frame is not on the stack of a
 // goroutine that parks in the netpoller (a blocked reader keeps Go's 2 KiB
 // initial stack: TestBlockedReaderStack).
 //
@@ -562,7 +562,7 @@ func (s *Socket) quick(kind opKind, p []byte, nbytes int, flags MsgFlag, to Addr
 	return nil, n, nil, nil
 }
 
-// handOver returns the op for slow, acquired now if quick ran on locals
+// handOver returns the op for do, acquired now if quick ran on locals
 // (with sendto's destination, salen bytes at to).
 func (fd *netFD) handOver(o *ioOp, dir int, kind opKind, p []byte, flags MsgFlag, to unsafe.Pointer, salen uint32) *ioOp {
 	if o == nil {
@@ -576,12 +576,10 @@ func (fd *netFD) handOver(o *ioOp, dir int, kind opKind, p []byte, flags MsgFlag
 	return o
 }
 
-// slow runs an op that quick handed over, through do.
-func (s *Socket) slow(o *ioOp, op string) (int, Address, error) {
-	return s.finish(o, s.do(o, op))
-}
-
 // finish decodes the source address of a recvfrom and gives the op back.
+// The callers of quick run a handed-over op as s.finish(o, s.do(o, op)),
+// without a helper between: one frame less above a goroutine parked in the
+// netpoller (see poll_linux.go's pollWait).
 func (s *Socket) finish(o *ioOp, err error) (int, Address, error) {
 	var a Address
 	if o.kind == opRecvFrom && err == nil {
@@ -628,7 +626,7 @@ func (s *Socket) SendTo(data []byte, addr Address) (int, error) {
 func (s *Socket) SendToFlags(data []byte, flags MsgFlag, addr Address) (int, error) {
 	o, n, _, err := s.quick(opSendTo, data, 0, flags, addr, "sendto")
 	if o != nil {
-		n, _, err = s.slow(o, "sendto")
+		n, _, err = s.finish(o, s.do(o, "sendto"))
 	}
 	return n, err
 }

@@ -191,13 +191,13 @@ func setup() {
 	if err != nil {
 		fatal(fmt.Errorf("gcc: %v\n%s", err, out))
 	}
-	// A reader process needs one descriptor per connection, sockspec two
-	// (its netpoller file is a dup, see README). Lift the soft limit to the
-	// hard one (and the hard one when we may); if that is still too low,
-	// every implementation gets the same smaller N.
+	// A reader process needs one descriptor per connection (and a few).
+	// Lift the soft limit to the hard one (and the hard one when we may);
+	// if that is still too low, every implementation gets the same
+	// smaller N.
 	var rl syscall.Rlimit
 	if syscall.Getrlimit(syscall.RLIMIT_NOFILE, &rl) == nil {
-		want := uint64(2**nconn + 200)
+		want := uint64(*nconn + 200)
 		if rl.Max < want {
 			nl := syscall.Rlimit{Cur: want, Max: want}
 			if syscall.Setrlimit(syscall.RLIMIT_NOFILE, &nl) == nil {
@@ -207,8 +207,8 @@ func setup() {
 		rl.Cur = rl.Max
 		syscall.Setrlimit(syscall.RLIMIT_NOFILE, &rl)
 		if rl.Max < want {
-			n := int(rl.Max-200) / 2
-			notes = append(notes, fmt.Sprintf("RLIMIT_NOFILE is %d and cannot be raised here: %d connections instead of %d for every implementation (sockspec holds 2 descriptors per socket waiting in the netpoller)", rl.Max, n, *nconn))
+			n := int(rl.Max - 200)
+			notes = append(notes, fmt.Sprintf("RLIMIT_NOFILE is %d and cannot be raised here: %d connections instead of %d for every implementation", rl.Max, n, *nconn))
 			*nconn = n
 			*pyConns = min(*pyConns, n)
 		}

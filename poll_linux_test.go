@@ -1,0 +1,236 @@
+//go:build linux
+
+package socket
+
+import (
+	"bytes"
+	"os"
+	"runtime"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/sys/unix"
+)
+
+// netpollerOnly makes this test's waits go to the netpoller: two Ps (no
+// blocking receives, blockio_linux.go) and every direct-wait slot taken.
+func netpollerOnly(t *testing.T) {
+	old := runtime.GOMAXPROCS(2)
+	procs.Store(0)
+	release := coreHoldPPollSlots()
+	t.Cleanup(func() {
+		release()
+		runtime.GOMAXPROCS(old)
+		procs.Store(0)
+	})
+}
+
+// openFDs counts the process's open descriptors.
+func openFDs(t *testing.T) int {
+	t.Helper()
+	ents, err := os.ReadDir("/proc/self/fd")
+	if err != nil {
+		t.Skipf("no /proc/self/fd: %v", err)
+	}
+	return len(ents)
+}
+
+// epollTargets lists the descriptors registered in the package's epoll
+// instance, from /proc/self/fdinfo.
+func epollTargets(t *testing.T) map[int]bool {
+	t.Helper()
+	b, err := os.ReadFile("/proc/self/fdinfo/" + strconv.Itoa(ep.fd))
+	if err != nil {
+		t.Fatalf("fdinfo of the epoll descriptor: %v", err)
+	}
+	m := map[int]bool{}
+	for _, line := range strings.Split(string(b), "\n") {
+		if f := strings.Fields(line); len(f) >= 2 && f[0] == "tfd:" {
+			n, err := strconv.Atoi(f[1])
+			if err != nil {
+				t.Fatalf("fdinfo line %q", line)
+			}
+			m[n] = true
+		}
+	}
+	return m
+}
+
+// waitRegistered waits (bounded) until s is registered in the epoll
+// instance: its reader has parked in the netpoller.
+func waitRegistered(t *testing.T, s *Socket) {
+	t.Helper()
+	for i := 0; i < 1000; i++ {
+		s.fd.pmu.Lock()
+		reg, armed := s.fd.preg, s.fd.parmed
+		s.fd.pmu.Unlock()
+		if reg != 0 && armed&(1<<dirRead) != 0 {
+			return
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatalf("fd %d: the reader did not reach the netpoller in 5 s", s.fd.sysfd)
+}
+
+// TestPollerOneDescriptor: a socket waiting in the netpoller holds its one
+// descriptor, no dup (10,000 blocked readers fit in 10,000 descriptors, as
+// with Go's net). Its own descriptor is what the epoll instance watches;
+// Detach and Close remove it from there, and Detach hands the descriptor
+// out open and usable.
+func TestPollerOneDescriptor(t *testing.T) {
+	netpollerOnly(t)
+	startPoller()
+	if ep.err != nil {
+		t.Fatal(ep.err)
+	}
+	const n = 64
+	before := openFDs(t)
+	var readers, writers []*Socket
+	done := make(chan error, n)
+	for i := 0; i < n; i++ {
+		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
+		readers, writers = append(readers, a), append(writers, b)
+		go func() {
+			var buf [1]byte
+			_, err := a.RecvInto(buf[:], 0, 0)
+			done <- err
+		}()
+	}
+	defer func() {
+		for _, s := range append(readers, writers...) {
+			s.Close()
+		}
+	}()
+	for _, a := range readers {
+		waitRegistered(t, a)
+	}
+	if got := openFDs(t) - before; got != 2*n {
+		t.Errorf("%d socket pairs with a reader each in the netpoller hold %d descriptors, want %d", n, got, 2*n)
+	}
+	targets := epollTargets(t)
+	for _, a := range readers {
+		if !targets[a.fd.sysfd] {
+			t.Errorf("fd %d is not in the epoll instance", a.fd.sysfd)
+		}
+	}
+	for _, b := range writers {
+		coreMust(b.Send([]byte("x"), 0))
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case err := <-done:
+			coreOK(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d readers not woken", n-i)
+		}
+	}
+
+	// Detach: the same descriptor, out of the epoll instance, still open
+	// and still the socket.
+	a := readers[0]
+	fd := a.Fileno()
+	if got := a.Detach(); got != fd {
+		t.Fatalf("Detach returned %d, want %d", got, fd)
+	}
+	defer unix.Close(fd)
+	if epollTargets(t)[fd] {
+		t.Errorf("fd %d is still in the epoll instance after Detach", fd)
+	}
+	coreMust(writers[0].Send([]byte("after"), 0))
+	buf := make([]byte, 16)
+	k, err := unix.Read(fd, buf)
+	if err != nil || string(buf[:k]) != "after" {
+		t.Errorf("read on the detached fd: %q %v", buf[:k], err)
+	}
+
+	// Close: nothing of the sockets stays in the epoll instance.
+	for _, s := range readers[1:] {
+		s.Close()
+	}
+	targets = epollTargets(t)
+	for _, s := range readers {
+		if targets[s.fd.sysfd] && s.fd.sysfd != fd {
+			t.Errorf("fd %d is still in the epoll instance after Close", s.fd.sysfd)
+		}
+	}
+}
+
+// TestPollerBothDirections: a reader and a writer of one socket wait in the
+// netpoller together. Each readiness event is one shot for both; the
+// direction that did not get it must be armed again, or it would never
+// wake.
+func TestPollerBothDirections(t *testing.T) {
+	netpollerOnly(t)
+	for _, readerFirst := range []bool{true, false} {
+		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
+		coreOK(t, a.SetSockOpt(SOL_SOCKET, SO_SNDBUF, 4096))
+		recvDone := make(chan error, 1)
+		startReader := func() {
+			go func() {
+				var buf [16]byte
+				k, err := a.RecvInto(buf[:], 0, 0)
+				if err == nil && string(buf[:k]) != "wake" {
+					t.Errorf("reader got %q", buf[:k])
+				}
+				recvDone <- err
+			}()
+			waitRegistered(t, a)
+		}
+		payload := bytes.Repeat([]byte("0123456789abcdef"), 1<<14) // 256 KiB
+		sendDone := make(chan error, 1)
+		startWriter := func() {
+			go func() { sendDone <- a.SendAll(payload, 0) }()
+			for i := 0; i < 1000; i++ { // until the writer is armed
+				a.fd.pmu.Lock()
+				armed := a.fd.parmed
+				a.fd.pmu.Unlock()
+				if armed&(1<<dirWrite) != 0 {
+					return
+				}
+				time.Sleep(5 * time.Millisecond)
+			}
+			t.Fatal("the writer did not reach the netpoller in 5 s")
+		}
+		if readerFirst {
+			startReader()
+			startWriter()
+		} else {
+			startWriter()
+			startReader()
+		}
+		// Drain the writer: its events come while the reader stays armed.
+		got := 0
+		buf := make([]byte, 64<<10)
+		for got < len(payload) {
+			k, err := b.RecvInto(buf, 0, 0)
+			coreOK(t, err)
+			if k == 0 {
+				t.Fatal("EOF")
+			}
+			got += k
+		}
+		select {
+		case err := <-sendDone:
+			coreOK(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatal("the writer was not woken")
+		}
+		select {
+		case err := <-recvDone:
+			t.Fatalf("the reader returned with nothing sent: %v", err)
+		default:
+		}
+		// Now the reader's turn: its direction must still be armed.
+		coreMust(b.Send([]byte("wake"), 0))
+		select {
+		case err := <-recvDone:
+			coreOK(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("readerFirst=%v: the reader was not woken (its direction was not armed again)", readerFirst)
+		}
+		a.Close()
+		b.Close()
+	}
+}
