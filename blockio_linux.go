@@ -20,8 +20,9 @@ package socket
 //     SO_SNDTIMEO (for a send) = directSlice. Every other receive and send
 //     passes MSG_DONTWAIT (fd_unix.go: msgDontWait), which is what the
 //     kernel adds itself for an O_NONBLOCK descriptor, so nothing else
-//     changes. accept, connect, sendfile and the netpoller file need
-//     O_NONBLOCK itself and set it back first (nonblockOn).
+//     changes. accept, connect, sendfile and the poller file need
+//     O_NONBLOCK itself and set it back first (nonblockOn); the epoll
+//     instance does not mind (poll_linux.go).
 //   - The call is a raw system call, as the ppoll was (to the scheduler the
 //     goroutine is running: sysmon does not hand the only P to a new thread
 //     on the same core). The timeout bounds it to one slice (10 ms, rounded
@@ -111,7 +112,7 @@ func (fd *netFD) blockingIO(o *ioOp) (int, syscall.Errno) {
 		return brNone, 0
 	}
 	for i := 0; ; i++ {
-		e := o.sys(0)
+		e := o.sys(0, false)
 		switch e {
 		case 0:
 			if o.dir == dirWrite && o.n < len(o.p) {

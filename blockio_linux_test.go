@@ -178,9 +178,9 @@ func TestBlockingRecvPath(t *testing.T) {
 		t.Fatalf("blocking=%v SO_RCVTIMEO=%v, want true and %v", blk, tmo, directSlice)
 	}
 	b.fd.pmu.Lock()
-	reg := b.fd.preg
+	mode := b.fd.pmode
 	b.fd.pmu.Unlock()
-	if reg != 0 {
+	if mode != pmNone {
 		t.Errorf("the receives used the netpoller")
 	}
 

@@ -21,8 +21,8 @@ func init() {
 	// The direct-wait slots' eventfds live for the whole process; create
 	// them before TestMain counts the open descriptors and goroutines.
 	directInit()
-	// likewise the netpoller's helper goroutine (poll_linux.go's
-	// epoll instance, poll_osfile.go's poller-file helper)
+	// likewise the netpoller's goroutines (poll_linux.go's epoll
+	// instance, poll_file_unix.go's poller-file helper)
 	startPoller()
 }
 
@@ -95,6 +95,40 @@ func TestHotPathAllocs(t *testing.T) {
 	// with a timeout (deadline arithmetic, poller deadlines)
 	coreOK(t, b.SetTimeout(time.Second))
 	check("timeout RecvInto (waits)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
+	release = coreHoldPPollSlots()
+	check("timeout RecvInto (netpoller)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
+	release()
+
+	// The same waits through the epoll instance (poll_linux.go: its
+	// token channel, the op's reused timer).
+	pollDupBudget.Store(0)
+	defer pollDupBudget.Store(-1)
+	c, d := coreUDPPair(t)
+	coreOK(t, c.Connect(coreMust(d.GetSockName())))
+	kick2 := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-kick2:
+				time.Sleep(20 * time.Microsecond)
+				c.Send(msg, 0)
+			case <-quit:
+				return
+			}
+		}
+	}()
+	release = coreHoldPPollSlots()
+	defer release()
+	coreOK(t, d.SetTimeout(NoTimeout))
+	check("blocking RecvInto (epoll)", func() { kick2 <- struct{}{}; d.RecvInto(buf, 0, 0) })
+	coreOK(t, d.SetTimeout(time.Second))
+	check("timeout RecvInto (epoll)", func() { kick2 <- struct{}{}; d.RecvInto(buf, 0, 0) })
+	d.fd.pmu.Lock()
+	mode := d.fd.pmode
+	d.fd.pmu.Unlock()
+	if mode != pmEpoll && runtime.GOMAXPROCS(0) > 1 {
+		t.Errorf("the epoll checks did not use the epoll instance (mode %d)", mode)
+	}
 }
 
 // TestDirectWaitWokenByClose: a blocking Recv waiting directly in ppoll (a

@@ -4,7 +4,9 @@ package socket
 
 import (
 	"os"
+	"strconv"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 	"unsafe"
@@ -12,42 +14,92 @@ import (
 	"golang.org/x/sys/unix"
 )
 
-// The netpoller wait on linux: the package's own epoll instance, which Go's
-// netpoller watches (an epoll descriptor is readable while events are
-// ready).
+// The netpoller wait on linux, two ways, chosen per socket at its first
+// wait in the netpoller:
 //
-// A socket that has to wait registers its own descriptor in that instance
-// (on its first wait) and arms it for the directions that wait, one shot at
-// a time (EPOLLONESHOT): after an attempt failed with EAGAIN, the waiter
-// arms its direction (unless it is armed already) and parks. So events come
-// only for a direction somebody waits for: a socket whose reads and writes
-// succeed at once costs the poller nothing, however much traffic it has.
-// One goroutine, parked in the netpoller on the epoll descriptor, drains it
-// when it becomes readable and hands each event to the socket's directions
-// as a token in a channel of capacity 1 (re-arming a direction that still
-// waits and did not get one); the goroutine that waits in that direction
-// receives the token (or its deadline, interrupt or Close) and retries the
-// system call.
+//   - The poller file (poll_file_unix.go): a dup of the descriptor in an
+//     *os.File, watched by Go's netpoller itself. The quickest wake-up, but
+//     a socket waiting this way holds two descriptors (os.File owns and
+//     closes its descriptor, also from a finalizer, so the socket's own
+//     cannot be given to it without breaking Detach).
+//   - The package's epoll instance, which Go's netpoller watches (an epoll
+//     descriptor is readable while events are ready): the socket's own
+//     descriptor, no dup. A waiter arms its direction one shot
+//     (EPOLLONESHOT) after an attempt failed with EAGAIN, unless it is
+//     armed already, and parks on the direction's token channel; so events
+//     come only for a direction somebody waits for. One goroutine, parked
+//     in the netpoller on the epoll descriptor, drains it when it becomes
+//     readable and hands each event to the socket's directions as a token
+//     (re-arming a direction that still waits and did not get one). Detach
+//     removes the registration and hands the descriptor out untouched. A
+//     waiting socket costs a channel (and the park's sudog) instead of an
+//     os.File and the runtime's pollDesc; a wait costs two system calls more
+//     (the re-arm, the drain) and a goroutine switch.
 //
-// Why not an *os.File per socket: os.File takes ownership of its
-// descriptor (it closes it, also from a finalizer), so the socket's own
-// descriptor cannot be given to it without breaking Detach; it would have
-// to be a dup, and a socket waiting in the netpoller would hold two
-// descriptors. 10,000 blocked readers then need 20,000 descriptors, above
-// common limits where Go's net needs 10,000. Here a socket keeps exactly
-// its one descriptor, Detach removes the registration and hands it out
-// untouched, and a waiting socket costs a channel instead of an os.File and
-// the runtime's pollDesc.
+// Poller files are made while fewer than dupBudget of them are open (a
+// quarter of RLIMIT_NOFILE), and whenever a dup fails for want of
+// descriptors the socket takes the epoll instance instead. So the dups never
+// take more than a quarter of the process's descriptors: 10,000 blocked
+// readers under a limit of 20,000 (where Go's net needs 10,000) use 15,000,
+// and a process with a generous limit keeps the quicker wake-ups.
 
-// pollHandle is what a netpoller wait needs: the direction's token channel.
-type pollHandle = chan struct{}
+// pollHandle is what a netpoller wait needs: the poller file, or (when nil)
+// the direction's token channel.
+type pollHandle struct {
+	pf *pollFile
+	ch chan struct{}
+}
+
+// Poll modes (pollState.pmode).
+const (
+	pmNone  = iota // not waited in the netpoller yet
+	pmFile         // the poller file
+	pmEpoll        // the epoll instance
+)
 
 // pollState is netFD's part for the netpoller (under netFD.pmu).
 type pollState struct {
-	preg   uint32           // the registration: slot+1 in ep.regs (0: none)
+	pfile  *pollFile        // the poller file (pmFile)
+	preg   uint32           // the epoll registration: slot+1 in ep.regs (0: none)
 	pgen   uint32           // and its generation
+	pmode  uint8            // pmNone, pmFile, pmEpoll (sticky)
 	parmed uint8            // the directions armed (1<<dir), until their shot fires
 	pwake  [2]chan struct{} // per direction: readiness tokens (made on first wait)
+}
+
+// dupBudget is how many poller files may be open at once: a quarter of the
+// soft RLIMIT_NOFILE (which Go raises to the hard one at start-up), read
+// once, or SOCKSPEC_POLLDUPS from the environment (0: every socket waits
+// through the epoll instance). pollDupBudget overrides both when >= 0
+// (tests).
+var (
+	dupBudgetOnce  sync.Once
+	dupBudgetValue int64
+	pollDupBudget  atomic.Int64
+)
+
+func init() { pollDupBudget.Store(-1) }
+
+func dupBudget() int64 {
+	if b := pollDupBudget.Load(); b >= 0 {
+		return b
+	}
+	dupBudgetOnce.Do(func() {
+		if v, err := strconv.ParseInt(os.Getenv("SOCKSPEC_POLLDUPS"), 10, 64); err == nil && v >= 0 {
+			dupBudgetValue = v
+			return
+		}
+		var rl unix.Rlimit
+		dupBudgetValue = 256
+		if unix.Getrlimit(unix.RLIMIT_NOFILE, &rl) == nil {
+			if rl.Cur == unix.RLIM_INFINITY || rl.Cur > 1<<40 {
+				dupBudgetValue = 1 << 40
+			} else {
+				dupBudgetValue = int64(rl.Cur / 4)
+			}
+		}
+	})
+	return dupBudgetValue
 }
 
 // ep is the package's epoll instance (started on first use).
@@ -65,8 +117,12 @@ var ep struct {
 	free []uint32 // free slots
 }
 
-// startPoller starts the epoll instance and its goroutine (once).
-func startPoller() { ep.once.Do(epStart) }
+// startPoller starts the epoll instance and its goroutine, and the
+// poller-file helper (once).
+func startPoller() {
+	ep.once.Do(epStart)
+	startPollFileHelper()
+}
 
 // epStart creates the epoll instance and its harvester goroutine.
 func epStart() {
@@ -183,23 +239,65 @@ func giveToken(ch chan struct{}) {
 	}
 }
 
-// pollOpen returns direction dir's token channel (made on first use).
+// pollOpen returns the socket's netpoller handle for direction dir,
+// choosing the way on the socket's first wait (see the top of the file).
 func (fd *netFD) pollOpen(dir int) (pollHandle, error) {
+	fd.pmu.Lock()
+	if fd.pclosed {
+		fd.pmu.Unlock()
+		return pollHandle{}, errClosedSentinel
+	}
+	if fd.pmode == pmFile && fd.pfile != nil {
+		p := fd.pfile
+		fd.pmu.Unlock()
+		return pollHandle{pf: p}, nil
+	}
+	try := fd.pmode == pmNone && dupsLive.Load() < dupBudget()
+	fd.pmu.Unlock()
+	if try {
+		err := pollFileSetup(fd) // through the helper goroutine
+		fd.pmu.Lock()
+		if fd.pclosed {
+			fd.pmu.Unlock()
+			return pollHandle{}, errClosedSentinel
+		}
+		if err == nil && fd.pfile != nil {
+			fd.pmode = pmFile
+			p := fd.pfile
+			fd.pmu.Unlock()
+			return pollHandle{pf: p}, nil
+		}
+		fd.pmu.Unlock()
+		if err != nil && err != syscall.EMFILE && err != syscall.ENFILE {
+			return pollHandle{}, err
+		}
+		// out of descriptors: the epoll instance needs none
+	}
+	return fd.epollOpen(dir)
+}
+
+// epollOpen puts the socket in epoll mode and returns direction dir's token
+// channel (made on first use).
+func (fd *netFD) epollOpen(dir int) (pollHandle, error) {
 	fd.pmu.Lock()
 	defer fd.pmu.Unlock()
 	if fd.pclosed {
-		return nil, errClosedSentinel
+		return pollHandle{}, errClosedSentinel
+	}
+	if fd.pmode == pmFile && fd.pfile != nil {
+		return pollHandle{pf: fd.pfile}, nil // another goroutine's dup succeeded
 	}
 	ch := fd.pwake[dir]
 	if ch == nil {
-		startPoller()
+		ep.once.Do(epStart)
 		if ep.err != nil {
-			return nil, ep.err
+			return pollHandle{}, ep.err
 		}
 		ch = make(chan struct{}, 1)
 		fd.pwake[dir] = ch
 	}
-	return ch, nil
+	fd.pmode = pmEpoll
+	return pollHandle{ch: ch}, nil
 }
 
 // pollArm arms direction dir after a failed attempt (registering the
@@ -271,9 +369,11 @@ func epRegister(fd *netFD, mask uint8) error {
 	return nil
 }
 
-// pollClose (markClosed, under fd.pmu, the descriptor still open) removes
-// the registration and wakes the waiters: they see the closed state.
+// pollClose (markClosed, under fd.pmu, the descriptor still open) closes
+// the poller file, or removes the epoll registration and wakes the waiters:
+// they see the closed state.
 func (fd *netFD) pollClose() {
+	fd.pollFileClose()
 	if fd.preg != 0 {
 		slot := fd.preg - 1
 		fd.preg, fd.parmed = 0, 0
@@ -293,8 +393,13 @@ func (fd *netFD) pollClose() {
 func (fd *netFD) pollPoke(dir int) {
 	fd.wakeDirect()
 	fd.pmu.Lock()
-	ch := fd.pwake[dir]
+	ch, pf := fd.pwake[dir], fd.pfile
 	fd.pmu.Unlock()
+	if pf != nil {
+		// a deadline in the past: the waiter sees os.ErrDeadlineExceeded,
+		// then its interrupt channel closed, or waits again
+		fd.setPollDeadline(dir, aLongTimeAgo)
+	}
 	giveToken(ch)
 }
 
@@ -306,7 +411,11 @@ func (fd *netFD) pollPoke(dir int) {
 // An untimed wait parks in a plain channel receive, at the bottom of frames
 // kept small: the runtime may allocate the park's sudog there, and that
 // must not grow a blocked reader's stack beyond Go's initial 2 KiB.
-func (fd *netFD) pollWait(o *ioOp, ch pollHandle, deadline time.Time) error {
+func (fd *netFD) pollWait(o *ioOp, h pollHandle, deadline time.Time) error {
+	if h.pf != nil {
+		return fd.pollFileWait(o, h.pf, deadline)
+	}
+	ch := h.ch
 	if !deadline.IsZero() || o.intr != nil {
 		return fd.pollWaitTimed(o, ch, deadline)
 	}
@@ -327,7 +436,7 @@ func (fd *netFD) pollWait(o *ioOp, ch pollHandle, deadline time.Time) error {
 // pollWaitTimed is pollWait with a deadline or an interrupt channel.
 //
 //go:noinline
-func (fd *netFD) pollWaitTimed(o *ioOp, ch pollHandle, deadline time.Time) error {
+func (fd *netFD) pollWaitTimed(o *ioOp, ch chan struct{}, deadline time.Time) error {
 	var tc <-chan time.Time
 	for {
 		if fd.isClosed() {
@@ -391,5 +500,3 @@ func epSetSlotGen(ev *unix.EpollEvent, slot, gen uint32) {
 type opPoll struct {
 	timer *time.Timer
 }
-
-func (o *ioOp) bindPoll() {}

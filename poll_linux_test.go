@@ -27,6 +27,13 @@ func netpollerOnly(t *testing.T) {
 	})
 }
 
+// epollMode makes this test's sockets wait through the epoll instance (no
+// poller files).
+func epollMode(t *testing.T) {
+	pollDupBudget.Store(0)
+	t.Cleanup(func() { pollDupBudget.Store(-1) })
+}
+
 // openFDs counts the process's open descriptors.
 func openFDs(t *testing.T) int {
 	t.Helper()
@@ -74,13 +81,13 @@ func waitRegistered(t *testing.T, s *Socket) {
 	t.Fatalf("fd %d: the reader did not reach the netpoller in 5 s", s.fd.sysfd)
 }
 
-// TestPollerOneDescriptor: a socket waiting in the netpoller holds its one
-// descriptor, no dup (10,000 blocked readers fit in 10,000 descriptors, as
-// with Go's net). Its own descriptor is what the epoll instance watches;
-// Detach and Close remove it from there, and Detach hands the descriptor
-// out open and usable.
+// TestPollerOneDescriptor: a socket waiting through the epoll instance holds
+// its one descriptor, no dup. Its own descriptor is what the epoll instance
+// watches; Detach and Close remove it from there, and Detach hands the
+// descriptor out open and usable.
 func TestPollerOneDescriptor(t *testing.T) {
 	netpollerOnly(t)
+	epollMode(t)
 	startPoller()
 	if ep.err != nil {
 		t.Fatal(ep.err)
@@ -163,6 +170,7 @@ func TestPollerOneDescriptor(t *testing.T) {
 // wake.
 func TestPollerBothDirections(t *testing.T) {
 	netpollerOnly(t)
+	epollMode(t)
 	for _, readerFirst := range []bool{true, false} {
 		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
 		coreOK(t, a.SetSockOpt(SOL_SOCKET, SO_SNDBUF, 4096))
@@ -232,5 +240,73 @@ func TestPollerBothDirections(t *testing.T) {
 		}
 		a.Close()
 		b.Close()
+	}
+}
+
+// TestPollerDupBudget: poller files (a dup each, the quicker wake-up) are
+// made while fewer than the budget are open; beyond it sockets wait through
+// the epoll instance with their one descriptor, so the dups never crowd the
+// descriptor table (10,000 blocked readers fit under a limit of 20,000).
+func TestPollerDupBudget(t *testing.T) {
+	netpollerOnly(t)
+	startPoller()
+	const n, budget = 24, 8
+	base := dupsLive.Load()
+	pollDupBudget.Store(base + budget)
+	t.Cleanup(func() { pollDupBudget.Store(-1) })
+	before := openFDs(t)
+	var readers, writers []*Socket
+	done := make(chan error, n)
+	defer func() {
+		for _, s := range append(readers, writers...) {
+			s.Close()
+		}
+	}()
+	for i := 0; i < n; i++ {
+		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
+		readers, writers = append(readers, a), append(writers, b)
+		go func() {
+			var buf [1]byte
+			_, err := a.RecvInto(buf[:], 0, 0)
+			done <- err
+		}()
+		// one at a time, so that the order of the modes is known
+		for j := 0; j < 1000; j++ {
+			a.fd.pmu.Lock()
+			mode, armed := a.fd.pmode, a.fd.parmed
+			a.fd.pmu.Unlock()
+			if mode == pmFile || mode == pmEpoll && armed != 0 {
+				break
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+	}
+	files := 0
+	for i, a := range readers {
+		a.fd.pmu.Lock()
+		mode := a.fd.pmode
+		a.fd.pmu.Unlock()
+		want := uint8(pmEpoll)
+		if i < budget {
+			want = pmFile
+			files++
+		}
+		if mode != want {
+			t.Errorf("reader %d: mode %d, want %d", i, mode, want)
+		}
+	}
+	if got := openFDs(t) - before; got != 2*n+files {
+		t.Errorf("%d socket pairs, %d of them with a poller file: %d descriptors, want %d", n, files, got, 2*n+files)
+	}
+	for _, b := range writers {
+		coreMust(b.Send([]byte("x"), 0))
+	}
+	for i := 0; i < n; i++ {
+		select {
+		case err := <-done:
+			coreOK(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d readers not woken", n-i)
+		}
 	}
 }

@@ -26,12 +26,16 @@ func TestBlockedReaderStack(t *testing.T) {
 		if underQEMUUser() {
 			t.Skip("qemu-user: the test binary cannot exec itself (no binfmt handler)")
 		}
-		cmd := exec.Command(os.Args[0], "-test.run=^TestBlockedReaderStack$", "-test.v")
-		cmd.Env = append(os.Environ(), "SOCKSPEC_STACK_CHILD=1", "GODEBUG=adaptivestackstart=0")
-		out, err := cmd.CombinedOutput()
-		t.Logf("%s", out)
-		if err != nil {
-			t.Fatalf("child: %v", err)
+		// once with poller files, once through the epoll instance
+		// (poll_linux.go)
+		for _, dups := range []string{"", "0"} {
+			cmd := exec.Command(os.Args[0], "-test.run=^TestBlockedReaderStack$", "-test.v")
+			cmd.Env = append(os.Environ(), "SOCKSPEC_STACK_CHILD=1", "GODEBUG=adaptivestackstart=0", "SOCKSPEC_POLLDUPS="+dups)
+			out, err := cmd.CombinedOutput()
+			t.Logf("SOCKSPEC_POLLDUPS=%q: %s", dups, out)
+			if err != nil {
+				t.Fatalf("child (SOCKSPEC_POLLDUPS=%q): %v", dups, err)
+			}
 		}
 		return
 	}

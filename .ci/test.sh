@@ -34,6 +34,9 @@ go test -race -count=1 ./...
 stage "tests: the socket package on one P (GOMAXPROCS=1: raw direct waits, blocking receives)"
 GOMAXPROCS=1 go test -count=1 .
 
+stage "tests: the socket package with every netpoller wait through the epoll instance (SOCKSPEC_POLLDUPS=0)"
+SOCKSPEC_POLLDUPS=0 go test -count=1 .
+
 stage "address families in a VM (ALG, CAN, TIPC, RDS, QIPCRTR, BLUETOOTH, VSOCK; Debian kernel under QEMU)"
 famtest=$(mktemp /tmp/sockspec-families.XXXXXX.test)
 CGO_ENABLED=0 go test -c -o "$famtest" .
