@@ -22,7 +22,7 @@ var aLongTimeAgo = time.Unix(1, 0)
 // pokeWaiter wakes the goroutine that waits in the netpoller for direction
 // dir (if any). A waiter whose interrupt channel is closed then returns
 // errInterrupted; any other waiter sees a deadline that has not passed and
-// simply waits again (fd_unix.go's netpollWait).
+// simply waits again (fd_unix.go: pollLeave).
 func (s *Socket) pokeWaiter(dir int) {
 	s.fd.pollPoke(dir)
 }

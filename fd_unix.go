@@ -201,7 +201,7 @@ func sameInet(a, b Address) bool {
 	return false
 }
 
-// newOp returns an op of direction dir with its poller callback bound.
+// newOp returns an op of direction dir.
 func newOp(fd *netFD, dir int, owned bool) *ioOp {
 	return &ioOp{fd: fd, dir: int8(dir), owned: owned}
 }
@@ -216,11 +216,11 @@ func (o *ioOp) run() syscall.Errno { return o.sys(msgDontWait, false) }
 //
 // viaRuntime makes it through the runtime's system-call entry
 // (syscall.Syscall6: entersyscall), for the attempts after a netpoller
-// wake-up (pollCallback; not in a bulk direction). Entering a system call that way keeps the
-// runtime's sysmon thread awake, as Go's net does for every read and
-// write; measured with 10,000 readers woken by another process on the same
-// core, it cut the reader's context switches from ~2,400 to ~600 and its
-// CPU time by a fifth (the sender's too). Everything else stays raw: a
+// wake-up (pollCallback; not in a bulk direction). Entering a system call
+// that way keeps the runtime's sysmon thread awake, as Go's net does for
+// every read and write; measured with 10,000 readers woken by another
+// process on the same core, it cut the reader's context switches from
+// ~2,400 to ~600 and its CPU time by a fifth (the sender's too). Everything else stays raw: a
 // blocking receive on one P must not give its P away, and a first attempt
 // that succeeds is cheaper without the runtime's bookkeeping.
 func (o *ioOp) sys(extra int, viaRuntime bool) syscall.Errno {
@@ -291,9 +291,10 @@ func (o *ioOp) runOther() syscall.Errno {
 	return syscall.EINVAL
 }
 
-// pollCallback is the netpoller attempt (outside linux, the RawConn
-// callback: the argument, the dup's number, is ignored): it runs the op on
-// the socket's fd and reports false on EAGAIN so that the netpoller waits.
+// pollCallback is the netpoller attempt (a poller file's RawConn callback,
+// whose argument, the dup's number, is ignored; the epoll wait's attempt on
+// linux): it runs the op on the socket's fd and reports false on EAGAIN so
+// that the netpoller waits.
 func (o *ioOp) pollCallback(uintptr) bool {
 	// not for a bulk direction: a long copy through entersyscall may have
 	// its P retaken by sysmon (and handed to another thread)
