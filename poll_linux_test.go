@@ -81,6 +81,50 @@ func waitRegistered(t *testing.T, s *Socket) {
 	t.Fatalf("fd %d: the reader did not reach the netpoller in 5 s", s.fd.sysfd)
 }
 
+// blockedPairs makes n socket pairs, each with a goroutine blocked in a
+// 1-byte RecvInto on its first socket (reporting to done); started (if not
+// nil) runs after each reader is started, before the next. The sockets are
+// closed at the end of the test.
+func blockedPairs(t *testing.T, n int, started func(a *Socket)) (readers, writers []*Socket, done chan error) {
+	t.Helper()
+	done = make(chan error, n)
+	t.Cleanup(func() {
+		for _, s := range append(readers, writers...) {
+			s.Close()
+		}
+	})
+	for i := 0; i < n; i++ {
+		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
+		readers, writers = append(readers, a), append(writers, b)
+		go func() {
+			var buf [1]byte
+			_, err := a.RecvInto(buf[:], 0, 0)
+			done <- err
+		}()
+		if started != nil {
+			started(a)
+		}
+	}
+	return readers, writers, done
+}
+
+// wakeAll sends a byte to each writer and waits (bounded) for every reader
+// of blockedPairs.
+func wakeAll(t *testing.T, writers []*Socket, done chan error) {
+	t.Helper()
+	for _, b := range writers {
+		coreMust(b.Send([]byte("x"), 0))
+	}
+	for i := range writers {
+		select {
+		case err := <-done:
+			coreOK(t, err)
+		case <-time.After(10 * time.Second):
+			t.Fatalf("%d readers not woken", len(writers)-i)
+		}
+	}
+}
+
 // TestPollerOneDescriptor: a socket waiting through the epoll instance holds
 // its one descriptor, no dup. Its own descriptor is what the epoll instance
 // watches; Detach and Close remove it from there, and Detach hands the
@@ -94,22 +138,7 @@ func TestPollerOneDescriptor(t *testing.T) {
 	}
 	const n = 64
 	before := openFDs(t)
-	var readers, writers []*Socket
-	done := make(chan error, n)
-	for i := 0; i < n; i++ {
-		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
-		readers, writers = append(readers, a), append(writers, b)
-		go func() {
-			var buf [1]byte
-			_, err := a.RecvInto(buf[:], 0, 0)
-			done <- err
-		}()
-	}
-	defer func() {
-		for _, s := range append(readers, writers...) {
-			s.Close()
-		}
-	}()
+	readers, writers, done := blockedPairs(t, n, nil)
 	for _, a := range readers {
 		waitRegistered(t, a)
 	}
@@ -122,17 +151,7 @@ func TestPollerOneDescriptor(t *testing.T) {
 			t.Errorf("fd %d is not in the epoll instance", a.fd.sysfd)
 		}
 	}
-	for _, b := range writers {
-		coreMust(b.Send([]byte("x"), 0))
-	}
-	for i := 0; i < n; i++ {
-		select {
-		case err := <-done:
-			coreOK(t, err)
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%d readers not woken", n-i)
-		}
-	}
+	wakeAll(t, writers, done)
 
 	// Detach: the same descriptor, out of the epoll instance, still open
 	// and still the socket.
@@ -255,32 +274,18 @@ func TestPollerDupBudget(t *testing.T) {
 	pollDupBudget.Store(base + budget)
 	t.Cleanup(func() { pollDupBudget.Store(-1) })
 	before := openFDs(t)
-	var readers, writers []*Socket
-	done := make(chan error, n)
-	defer func() {
-		for _, s := range append(readers, writers...) {
-			s.Close()
-		}
-	}()
-	for i := 0; i < n; i++ {
-		a, b := coreMust2(SocketPair(AF_UNIX, SOCK_STREAM, 0))
-		readers, writers = append(readers, a), append(writers, b)
-		go func() {
-			var buf [1]byte
-			_, err := a.RecvInto(buf[:], 0, 0)
-			done <- err
-		}()
-		// one at a time, so that the order of the modes is known
+	// one at a time, so that the order of the modes is known
+	readers, writers, done := blockedPairs(t, n, func(a *Socket) {
 		for j := 0; j < 1000; j++ {
 			a.fd.pmu.Lock()
 			mode, armed := a.fd.pmode, a.fd.parmed
 			a.fd.pmu.Unlock()
 			if mode == pmFile || mode == pmEpoll && armed != 0 {
-				break
+				return
 			}
 			time.Sleep(5 * time.Millisecond)
 		}
-	}
+	})
 	files := 0
 	for i, a := range readers {
 		a.fd.pmu.Lock()
@@ -298,15 +303,5 @@ func TestPollerDupBudget(t *testing.T) {
 	if got := openFDs(t) - before; got != 2*n+files {
 		t.Errorf("%d socket pairs, %d of them with a poller file: %d descriptors, want %d", n, files, got, 2*n+files)
 	}
-	for _, b := range writers {
-		coreMust(b.Send([]byte("x"), 0))
-	}
-	for i := 0; i < n; i++ {
-		select {
-		case err := <-done:
-			coreOK(t, err)
-		case <-time.After(10 * time.Second):
-			t.Fatalf("%d readers not woken", n-i)
-		}
-	}
+	wakeAll(t, writers, done)
 }
