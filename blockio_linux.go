@@ -253,8 +253,12 @@ func (fd *netFD) blockInterrupted(d *dirState, e syscall.Errno) {
 }
 
 // crowded: other goroutines of the process were held up by a one-P block
-// (see above); cleared crowdedFor after it was set.
-var crowded atomic.Bool
+// (see above); cleared crowdedFor after it was set, by the timer of the
+// episode numbered crowdedGen.
+var (
+	crowded    atomic.Bool
+	crowdedGen atomic.Int64
+)
 
 // onePInterrupts counts the one-P blocking calls that ended in an
 // interruption or an expired slice (read by tests).
@@ -273,18 +277,26 @@ const (
 func yieldAfterBlock() bool {
 	onePInterrupts.Add(1)
 	waiting := runnableGoroutines() > 0
+	if waiting {
+		// Before the yield: the goroutines that run meanwhile may be
+		// other such callers, each with its own slice, and this one runs
+		// again only after all of them (500 readers starting at once on
+		// one P took 10 ms slices in turn for 5 s when this came after
+		// the yield). Twice within heldUpWindow: once may be the
+		// runtime's own start-up goroutines.
+		now := time.Now().UnixNano()
+		last := heldUpLast.Swap(now)
+		if now-last < int64(heldUpWindow) && crowded.CompareAndSwap(false, true) {
+			gen := crowdedGen.Add(1)
+			time.AfterFunc(crowdedFor, func() {
+				if crowdedGen.Load() == gen { // not a later episode's
+					crowded.Store(false)
+				}
+			})
+		}
+	}
 	runtime.Gosched()
-	if !waiting {
-		return false
-	}
-	// Twice within heldUpWindow: once may be the runtime's own start-up
-	// goroutines.
-	now := time.Now().UnixNano()
-	last := heldUpLast.Swap(now)
-	if now-last < int64(heldUpWindow) && crowded.CompareAndSwap(false, true) {
-		time.AfterFunc(crowdedFor, func() { crowded.Store(false) })
-	}
-	return true
+	return waiting
 }
 
 // runnableGoroutines returns the runtime's count of goroutines ready to run
