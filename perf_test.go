@@ -73,20 +73,24 @@ func TestHotPathAllocs(t *testing.T) {
 	// Blocking receives that must wait: a peer goroutine sends after a
 	// short delay.
 	coreOK(t, b.SetTimeout(NoTimeout))
-	kick := make(chan struct{})
 	quit := make(chan struct{})
 	defer close(quit)
-	go func() {
-		for {
-			select {
-			case <-kick:
-				time.Sleep(20 * time.Microsecond)
-				a.Send(msg, 0)
-			case <-quit:
-				return
+	kicker := func(from *Socket) chan struct{} {
+		kick := make(chan struct{})
+		go func() {
+			for {
+				select {
+				case <-kick:
+					time.Sleep(20 * time.Microsecond)
+					from.Send(msg, 0)
+				case <-quit:
+					return
+				}
 			}
-		}
-	}()
+		}()
+		return kick
+	}
+	kick := kicker(a)
 	check("blocking RecvInto (waits)", func() { kick <- struct{}{}; b.RecvInto(buf, 0, 0) })
 	check("blocking RecvFromInto (waits)", func() { kick <- struct{}{}; b.RecvFromInto(buf, 0, 0) })
 	release := coreHoldPPollSlots() // force the netpoller path
@@ -105,18 +109,7 @@ func TestHotPathAllocs(t *testing.T) {
 	defer pollDupBudget.Store(-1)
 	c, d := coreUDPPair(t)
 	coreOK(t, c.Connect(coreMust(d.GetSockName())))
-	kick2 := make(chan struct{})
-	go func() {
-		for {
-			select {
-			case <-kick2:
-				time.Sleep(20 * time.Microsecond)
-				c.Send(msg, 0)
-			case <-quit:
-				return
-			}
-		}
-	}()
+	kick2 := kicker(c)
 	release = coreHoldPPollSlots()
 	defer release()
 	coreOK(t, d.SetTimeout(NoTimeout))
