@@ -28,13 +28,19 @@ import (
 
 // oneP runs the rest of the test with GOMAXPROCS=1.
 func oneP(t *testing.T) {
-	old := runtime.GOMAXPROCS(1)
-	procs.Store(0)
+	withProcs(t, 1)
 	uncrowd()
-	t.Cleanup(func() { runtime.GOMAXPROCS(old); procs.Store(0) })
 	if !directInit() {
 		t.Skip("direct waits are disabled (SOCKSPEC_DIRECTWAIT=0)")
 	}
+}
+
+// withProcs sets GOMAXPROCS to n for the test (and clears the package's
+// cached count, wait_linux.go's gomaxprocs).
+func withProcs(t *testing.T, n int) {
+	old := runtime.GOMAXPROCS(n)
+	procs.Store(0)
+	t.Cleanup(func() { runtime.GOMAXPROCS(old); procs.Store(0) })
 }
 
 // uncrowd clears the process's crowded state (blockio_linux.go), as in a
@@ -203,8 +209,7 @@ func TestBlockingRecvPath(t *testing.T) {
 		break
 	}
 
-	runtime.GOMAXPROCS(2)
-	procs.Store(0)
+	withProcs(t, 2)
 	_, c := coreUDPPair(t)
 	poke2 := pySender(t, coreMust(c.GetSockName()).(InetAddress).Port)
 	poke2()

@@ -5,7 +5,6 @@ package socket
 import (
 	"bytes"
 	"os"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -17,14 +16,8 @@ import (
 // netpollerOnly makes this test's waits go to the netpoller: two Ps (no
 // blocking receives, blockio_linux.go) and every direct-wait slot taken.
 func netpollerOnly(t *testing.T) {
-	old := runtime.GOMAXPROCS(2)
-	procs.Store(0)
-	release := coreHoldPPollSlots()
-	t.Cleanup(func() {
-		release()
-		runtime.GOMAXPROCS(old)
-		procs.Store(0)
-	})
+	withProcs(t, 2)
+	t.Cleanup(coreHoldPPollSlots())
 }
 
 // epollMode makes this test's sockets wait through the epoll instance (no
@@ -32,16 +25,6 @@ func netpollerOnly(t *testing.T) {
 func epollMode(t *testing.T) {
 	pollDupBudget.Store(0)
 	t.Cleanup(func() { pollDupBudget.Store(-1) })
-}
-
-// openFDs counts the process's open descriptors.
-func openFDs(t *testing.T) int {
-	t.Helper()
-	ents, err := os.ReadDir("/proc/self/fd")
-	if err != nil {
-		t.Skipf("no /proc/self/fd: %v", err)
-	}
-	return len(ents)
 }
 
 // epollTargets lists the descriptors registered in the package's epoll
@@ -65,20 +48,27 @@ func epollTargets(t *testing.T) map[int]bool {
 	return m
 }
 
-// waitRegistered waits (bounded) until s is registered in the epoll
-// instance: its reader has parked in the netpoller.
-func waitRegistered(t *testing.T, s *Socket) {
+// waitPoll waits (bounded: 5 s) until ok holds for s's netpoller state,
+// read under its lock; who names the goroutine waited for.
+func waitPoll(t *testing.T, s *Socket, who string, ok func(ps *pollState) bool) {
 	t.Helper()
 	for i := 0; i < 1000; i++ {
 		s.fd.pmu.Lock()
-		reg, armed := s.fd.preg, s.fd.parmed
+		done := ok(&s.fd.pollState)
 		s.fd.pmu.Unlock()
-		if reg != 0 && armed&(1<<dirRead) != 0 {
+		if done {
 			return
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
-	t.Fatalf("fd %d: the reader did not reach the netpoller in 5 s", s.fd.sysfd)
+	t.Fatalf("fd %d: %s did not reach the netpoller in 5 s", s.fd.sysfd, who)
+}
+
+// waitRegistered waits until s is registered in the epoll instance with
+// its read direction armed: its reader has parked there.
+func waitRegistered(t *testing.T, s *Socket) {
+	t.Helper()
+	waitPoll(t, s, "the reader", func(ps *pollState) bool { return ps.preg != 0 && ps.parmed&(1<<dirRead) != 0 })
 }
 
 // blockedPairs makes n socket pairs, each with a goroutine blocked in a
@@ -137,12 +127,12 @@ func TestPollerOneDescriptor(t *testing.T) {
 		t.Fatal(ep.err)
 	}
 	const n = 64
-	before := openFDs(t)
+	before := openFds(t)
 	readers, writers, done := blockedPairs(t, n, nil)
 	for _, a := range readers {
 		waitRegistered(t, a)
 	}
-	if got := openFDs(t) - before; got != 2*n {
+	if got := openFds(t) - before; got != 2*n {
 		t.Errorf("%d socket pairs with a reader each in the netpoller hold %d descriptors, want %d", n, got, 2*n)
 	}
 	targets := epollTargets(t)
@@ -209,16 +199,7 @@ func TestPollerBothDirections(t *testing.T) {
 		sendDone := make(chan error, 1)
 		startWriter := func() {
 			go func() { sendDone <- a.SendAll(payload, 0) }()
-			for i := 0; i < 1000; i++ { // until the writer is armed
-				a.fd.pmu.Lock()
-				armed := a.fd.parmed
-				a.fd.pmu.Unlock()
-				if armed&(1<<dirWrite) != 0 {
-					return
-				}
-				time.Sleep(5 * time.Millisecond)
-			}
-			t.Fatal("the writer did not reach the netpoller in 5 s")
+			waitPoll(t, a, "the writer", func(ps *pollState) bool { return ps.parmed&(1<<dirWrite) != 0 })
 		}
 		if readerFirst {
 			startReader()
@@ -273,18 +254,12 @@ func TestPollerDupBudget(t *testing.T) {
 	base := dupsLive.Load()
 	pollDupBudget.Store(base + budget)
 	t.Cleanup(func() { pollDupBudget.Store(-1) })
-	before := openFDs(t)
+	before := openFds(t)
 	// one at a time, so that the order of the modes is known
 	readers, writers, done := blockedPairs(t, n, func(a *Socket) {
-		for j := 0; j < 1000; j++ {
-			a.fd.pmu.Lock()
-			mode, armed := a.fd.pmode, a.fd.parmed
-			a.fd.pmu.Unlock()
-			if mode == pmFile || mode == pmEpoll && armed != 0 {
-				return
-			}
-			time.Sleep(5 * time.Millisecond)
-		}
+		waitPoll(t, a, "the reader", func(ps *pollState) bool {
+			return ps.pmode == pmFile || ps.pmode == pmEpoll && ps.parmed != 0
+		})
 	})
 	files := 0
 	for i, a := range readers {
@@ -300,7 +275,7 @@ func TestPollerDupBudget(t *testing.T) {
 			t.Errorf("reader %d: mode %d, want %d", i, mode, want)
 		}
 	}
-	if got := openFDs(t) - before; got != 2*n+files {
+	if got := openFds(t) - before; got != 2*n+files {
 		t.Errorf("%d socket pairs, %d of them with a poller file: %d descriptors, want %d", n, files, got, 2*n+files)
 	}
 	wakeAll(t, writers, done)
